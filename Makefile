@@ -1,0 +1,54 @@
+# Deep Learning Projects: every target sets up .venv itself, so each works from a bare clone.
+#   make run      execute all notebooks headless (PROFILE=quick|standard|full) and print results
+#   make test     unit tests + nbval over the notebooks in the quick profile (what CI runs)
+#   make lab      JupyterLab on notebooks/ with the project's kernel
+#   make notebooks  re-execute the committed notebooks in place (standard profile)
+#   make report   regenerate the README results table from results/standard/
+#   make bench    timing and memory benchmarks -> benchmarks/results.md
+#   make lint     ruff over the package, tests and notebooks
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PROFILE ?= standard
+STAMP := $(VENV)/.installed-stamp
+KERNEL := deep-learning-projects
+PYTEST_NB := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
+
+.PHONY: run test unit lab notebooks report bench lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m dl_helpers.cli run --profile $(PROFILE) --out build/$(PROFILE)
+
+test: $(STAMP)
+	DLH_PROFILE=quick $(PY) -m pytest tests notebooks $(PYTEST_NB); \
+	  status=$$?; if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
+
+unit: $(STAMP)
+	$(PY) -m pytest tests
+
+lab: $(STAMP)
+	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))"
+	$(VENV)/bin/jupyter lab notebooks/
+
+notebooks: $(STAMP)
+	$(PY) -m dl_helpers.cli run --profile standard --in-place
+	$(PY) -m dl_helpers.cli report
+
+report: $(STAMP)
+	$(PY) -m dl_helpers.cli report
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check dl_helpers tests notebooks benchmarks
+
+clean:
+	rm -rf build results/quick
