@@ -50,7 +50,7 @@ def execute(path: Path, out: Path, profile: str, timeout: int = 3600) -> tuple[b
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,
+        record_timing=False,  # keeps committed notebooks free of timestamps
     )
     started = time.perf_counter()
     message = ""

@@ -153,15 +153,44 @@ def quiet_logging() -> None:
     Keras progress bars are still available with ``verbose=1``; notebooks use ``verbose=2``
     (one line per epoch) so that saved outputs stay small and readable.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # 3 also hides C++ ERROR lines such as TF 2.21's harmless "NodeDef mentions attribute
+    # use_unbounded_threadpool"; Python exceptions are unaffected.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     import logging
     import warnings
 
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    tf = _import_tensorflow_quietly()
+
+    tf.get_logger().setLevel(logging.ERROR)  # e.g. retracing notices from predict() in a loop
     logging.getLogger("absl").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", message=".*np.object.*")
+
+
+def _import_tensorflow_quietly():
+    """Import TensorFlow with file descriptor 2 silenced.
+
+    TF's C++ start-up lines ("All log messages before absl::InitializeLog() ...", "Could not find
+    cuda drivers ...") are written straight to fd 2 before any log level applies, so notebooks
+    would show them as red stderr. Real import errors still raise.
+    """
+    import sys
+
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+    finally:
+        os.dup2(saved, 2)
+        os.close(devnull)
+        os.close(saved)
+    return tf
 
 
 def setup_notebook(seed: int = 42) -> dict[str, str]:

@@ -1,0 +1,113 @@
+"""Figures that several notebooks draw the same way. Each returns its ``Figure``.
+
+Every figure gets a title and labelled axes; notebooks call ``plt.show()`` once after drawing.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def image_grid(
+    images: np.ndarray,
+    titles: Sequence[str] | None = None,
+    ncols: int = 10,
+    title: str = "",
+    cmap: str = "gray",
+    size: float = 1.0,
+    row_labels: Sequence[str] | None = None,
+):
+    """A grid of images (N, H, W) or (N, H, W, C); uint8 or floats in [0, 1]."""
+    images = np.asarray(images)
+    if images.ndim not in (3, 4):
+        raise ValueError(f"images must be (N, H, W) or (N, H, W, C); got shape {images.shape}")
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    n = len(images)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size * 1.1), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        if i < n:
+            ax.imshow(images[i], cmap=None if images.ndim == 4 else cmap, vmin=0,
+                      vmax=255 if images.dtype == np.uint8 else 1)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=7)
+    if row_labels is not None:
+        for r, label in enumerate(row_labels[:nrows]):
+            axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(
+    histories: Mapping[str, Mapping[str, Sequence[float]]],
+    metrics: Sequence[str] = ("accuracy", "loss"),
+    title: str = "Learning curves",
+    validation: bool = True,
+):
+    """Training (solid) and validation (dashed) curves per epoch for one or more runs.
+
+    ``histories`` maps a run's name to a Keras ``History.history`` dict.
+    """
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        for i, (name, hist) in enumerate(histories.items()):
+            if metric not in hist:
+                raise KeyError(f"run {name!r} has no {metric!r}; it has {sorted(hist)}")
+            color = f"C{i}"
+            epochs = np.arange(1, len(hist[metric]) + 1)
+            ax.plot(epochs, hist[metric], color=color, label=f"{name} train")
+            if validation and f"val_{metric}" in hist:
+                ax.plot(epochs, hist[f"val_{metric}"], color=color, ls="--", label=f"{name} validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_title(metric)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str], title: str = "Confusion matrix"):
+    """A confusion matrix (counts) with scikit-learn's display."""
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    ConfusionMatrixDisplay.from_predictions(
+        y_true, y_pred, display_labels=list(labels), ax=ax, colorbar=False, xticks_rotation=45
+    )
+    ax.set_title(title)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    fig.tight_layout()
+    return fig
+
+
+def scatter_panels(
+    points: Mapping[str, np.ndarray], labels: np.ndarray, title: str, ncols: int = 4,
+    xlabel: str = "component 1", ylabel: str = "component 2",
+):
+    """One 2-D scatter per entry of ``points`` (name -> (N, 2)), coloured by ``labels``."""
+    n = len(points)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False)
+    for ax, (name, xy) in zip(axes.flat, points.items()):
+        sc = ax.scatter(xy[:, 0], xy[:, 1], c=labels, cmap="tab10", s=4, vmin=-0.5, vmax=9.5)
+        ax.set_title(name, fontsize=9)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_ylabel(ylabel, fontsize=8)
+        ax.tick_params(labelsize=6)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.colorbar(sc, ax=axes, ticks=range(10), label="digit", shrink=0.6)
+    fig.suptitle(title)
+    return fig

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dl_helpers import audio
+from dl_helpers.data import FSDD
+
+RNG = np.random.default_rng(0)
+
+
+def tone(n: int = 4000, f: float = 440.0) -> np.ndarray:
+    return (0.5 * np.sin(2 * np.pi * f * np.arange(n) / audio.SR)).astype(np.float32)
+
+
+def test_stft_shape_and_round_trip():
+    y = tone()
+    spec = audio.stft(y)
+    assert spec.shape == (audio.n_frames(len(y)), audio.N_BINS) and np.iscomplexobj(spec)
+    mag, phase = audio.magphase(spec)
+    back = audio.istft(audio.from_magphase(mag, phase), len(y))
+    assert len(back) == len(y) and audio.snr_db(y, back) > 60
+
+
+def test_stft_refuses_other_sample_rates():
+    with pytest.raises(ValueError, match="16000 Hz given; .* 8000 Hz"):
+        audio.stft(tone(), sr=16000)
+
+
+@pytest.mark.parametrize("snr", [-5.0, 0.0, 7.5])
+def test_mix_at_snr_is_exact(snr):
+    clean, noise = tone(), RNG.standard_normal(4000).astype(np.float32)
+    mixture, scaled = audio.mix_at_snr(clean, noise, snr)
+    assert audio.snr_db(clean, mixture) == pytest.approx(snr, abs=1e-3)
+    np.testing.assert_allclose(mixture, clean + scaled, atol=1e-6)
+
+
+def test_snr_and_si_sdr_values():
+    clean = tone()
+    assert audio.snr_db(clean, clean * 0.5) == pytest.approx(10 * np.log10(4), rel=1e-6)
+    assert audio.si_sdr_db(clean, clean * 0.5) == float("inf")  # scale does not matter to SI-SDR
+    noisy = clean + 0.1 * RNG.standard_normal(len(clean)).astype(np.float32)
+    assert 0 < audio.si_sdr_db(clean, noisy) < 30
+
+
+@pytest.mark.parametrize(
+    "clean, est, message",
+    [
+        (np.zeros(100), np.ones(100), "silent"),
+        (np.ones(100), np.ones(99), "must match"),
+        (np.ones(100), np.r_[np.ones(99), np.nan], "NaN"),
+        (np.ones((2, 50)), np.ones((2, 50)), "1-D"),
+    ],
+)
+def test_bad_input_is_explained(clean, est, message):
+    with pytest.raises(ValueError, match=message):
+        audio.snr_db(clean, est)
+
+
+def test_noise_colours_have_the_right_slope():
+    n = 2**15
+    slopes = {}
+    for kind in ("white", "pink", "brown"):
+        y = audio.make_noise(kind, n, np.random.default_rng(1))
+        power = np.abs(np.fft.rfft(y)) ** 2
+        f = np.fft.rfftfreq(n)
+        band = (f > 0.01) & (f < 0.4)
+        slopes[kind] = np.polyfit(np.log(f[band]), np.log(power[band]), 1)[0]
+        assert np.std(y) == pytest.approx(1, rel=1e-3)
+    assert slopes["white"] == pytest.approx(0, abs=0.2)
+    assert slopes["pink"] == pytest.approx(-1, abs=0.2)
+    assert slopes["brown"] == pytest.approx(-2, abs=0.2)
+
+
+def test_hum_is_tonal_at_50_or_60_hz():
+    y = audio.make_noise("hum", 8000, np.random.default_rng(2))
+    peak = np.argmax(np.abs(np.fft.rfft(y))) * audio.SR / 8000
+    assert peak in (50.0, 60.0)
+
+
+def test_babble_and_unknown_noise():
+    pool = [tone(3000, f) for f in (200, 300, 400, 500, 600)]
+    assert audio.make_noise("babble", 5000, RNG, pool).shape == (5000,)
+    with pytest.raises(ValueError, match="needs a pool"):
+        audio.make_noise("babble", 100, RNG)
+    with pytest.raises(ValueError, match="unknown noise type 'rain'"):
+        audio.make_noise("rain", 100, RNG)
+
+
+def _tiny_fsdd() -> FSDD:
+    speakers = np.array(["a", "b", "c", "d", "e", "f"] * 2)
+    index = np.array([0] * 6 + [7] * 6)
+    clips = [tone(2000 + 100 * i, 200 + 50 * i) for i in range(12)]
+    return FSDD(clips, np.arange(12) % 10, speakers, index)
+
+
+def test_build_noisy_pairs_is_seeded_and_exact():
+    fsdd = _tiny_fsdd()
+    a = audio.build_noisy_pairs(fsdd, seed=3, progress=False)
+    b = audio.build_noisy_pairs(fsdd, seed=3, progress=False)
+    assert len(a) == 12 and set(a.noise_type) <= set(audio.NOISE_TYPES)
+    assert all(np.array_equal(x, y) for x, y in zip(a.noisy, b.noisy))
+    for i in range(12):
+        assert audio.snr_db(a.clean[i], a.noisy[i]) == pytest.approx(a.snr[i], abs=1e-3)
+        assert -5 <= a.snr[i] <= 10
+    assert len(a.subset(a.index < 5)) == 6
+
+
+def test_build_noisy_pairs_rejects_other_sample_rates():
+    fsdd = _tiny_fsdd()
+    fsdd.sr = 16000
+    with pytest.raises(ValueError, match="16000 Hz; expected 8000 Hz"):
+        audio.build_noisy_pairs(fsdd, progress=False)
+
+
+def test_pad_and_ideal_mask():
+    padded = audio.pad_sequences([np.ones((2, 3)), np.ones((4, 3))])
+    assert padded.shape == (2, 4, 3) and padded[0, 2:].sum() == 0
+    with pytest.raises(ValueError, match="feature shape"):
+        audio.pad_sequences([np.ones((2, 3)), np.ones((2, 4))])
+    mask = audio.ideal_ratio_mask(np.array([[3.0, 0.0]]), np.array([[4.0, 1.0]]))
+    np.testing.assert_allclose(mask, [[0.6, 0.0]], atol=1e-6)
+
+
+def test_log_mel_shape():
+    assert audio.log_mel(tone()).shape == (audio.n_frames(4000), 40)
+
+
+def test_spectral_distances():
+    ref = 1 + RNG.random((5, audio.N_BINS))
+    assert audio.log_spectral_distance(ref, ref) == 0
+    assert audio.log_spectral_distance(ref, ref * 10) == pytest.approx(20, rel=1e-6)
+    assert audio.magnitude_snr_db(ref, ref * 0.9) == pytest.approx(20, rel=1e-6)
+    with pytest.raises(ValueError, match="one shape"):
+        audio.log_spectral_distance(ref, ref[:-1])
+    with pytest.raises(ValueError, match="silent"):
+        audio.magnitude_snr_db(np.zeros((2, 2)), np.ones((2, 2)))
+
+
+def test_babble_for_a_single_speaker_subset_uses_the_source():
+    fsdd = _tiny_fsdd()
+    one = fsdd.subset(fsdd.speaker == "a")
+    pairs = audio.build_noisy_pairs(one, noise_types=["babble"], progress=False, babble_source=fsdd)
+    assert len(pairs) == 2 and all(t == "babble" for t in pairs.noise_type)
