@@ -223,7 +223,7 @@ class NoisyPairs:
 
 def build_noisy_pairs(
     fsdd, snr_range: tuple[float, float] = (-5.0, 10.0), noise_types: Sequence[str] = NOISE_TYPES,
-    snr_levels: Sequence[float] | None = None, seed: int = 0, progress: bool = True, babble_source=None,
+    snr_levels: Sequence[float] | None = None, seed: int = 0, progress: bool = False, babble_source=None,
 ) -> NoisyPairs:
     """One noisy copy of every recording in ``fsdd`` (a :class:`dl_helpers.data.FSDD`).
 

@@ -139,6 +139,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_repo_url(args: argparse.Namespace) -> int:
+    """Point the package, every notebook's setup cell and Colab badge at a fork."""
+    import dl_helpers
+
+    root = _root()
+    old, new = dl_helpers.REPO_URL, args.url.rstrip("/")
+    if not new.startswith("https://github.com/"):
+        print(f"expected a GitHub URL like https://github.com/OWNER/REPO, got {new!r}")
+        return 1
+    old_slug, new_slug = old.removeprefix("https://github.com/"), new.removeprefix("https://github.com/")
+    files = [root / "dl_helpers" / "__init__.py", root / "README.md", *notebooks(root)]
+    for path in files:
+        text = path.read_text()
+        path.write_text(text.replace(old, new).replace(f"/github/{old_slug}/", f"/github/{new_slug}/"))
+    print(f"REPO_URL {old} -> {new} in {len(files)} files")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dl_helpers.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -155,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     report = sub.add_parser("report", help="write the README results section from results/standard")
     report.add_argument("--check", action="store_true", help="only check that it is up to date")
     report.set_defaults(func=cmd_report)
+    repo = sub.add_parser("set-repo-url", help="point Colab badges and installs at a fork")
+    repo.add_argument("url", help="https://github.com/OWNER/REPO")
+    repo.set_defaults(func=cmd_set_repo_url)
     args = parser.parse_args(argv)
     return args.func(args)
 

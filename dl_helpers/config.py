@@ -167,6 +167,9 @@ def quiet_logging() -> None:
     logging.getLogger("absl").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", message=".*np.object.*")
+    # tqdm.auto (imported by a dependency) warns once that ipywidgets is missing; our progress
+    # bars are plain text and do not need it.
+    warnings.filterwarnings("ignore", message="IProgress not found")
 
 
 def _import_tensorflow_quietly():

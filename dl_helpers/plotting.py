@@ -99,7 +99,7 @@ def scatter_panels(
     """One 2-D scatter per entry of ``points`` (name -> (N, 2)), coloured by ``labels``."""
     n = len(points)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False, layout="constrained")
     for ax, (name, xy) in zip(axes.flat, points.items()):
         sc = ax.scatter(xy[:, 0], xy[:, 1], c=labels, cmap="tab10", s=4, vmin=-0.5, vmax=9.5)
         ax.set_title(name, fontsize=9)

@@ -1,0 +1,173 @@
+"""Benchmarks: wall time and peak memory of every notebook, training throughput, and one
+reference comparison. Writes ``benchmarks/results.md``. Nothing here is asserted in tests.
+
+    python benchmarks/run.py                       # quick x3 and standard x1, all notebooks
+    python benchmarks/run.py --profiles quick --repeats 5 --only 01 05
+    python benchmarks/run.py --skip-notebooks      # only throughput and the MNIST comparison
+
+Notebook runs go to ``build/bench/`` (the committed notebooks are not touched). Throughput is
+read from the Keras logs of those runs (``verbose=2`` prints seconds per epoch and steps), so it
+measures exactly the models the notebooks train.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "results.md"
+EPOCH_LINE = re.compile(r"(\d+)/\1 - (\d+)s - (\d+)ms/step")
+
+
+def run_notebook(name: str, profile: str) -> tuple[float, float, Path]:
+    """Execute one notebook in a child process; return (seconds, peak RSS in MB, output path)."""
+    out_dir = ROOT / "build" / "bench" / profile
+    code = (
+        "import resource, sys\n"
+        "from dl_helpers import cli\n"
+        f"status = cli.main(['run', '--profile', '{profile}', '--only', '{name}', '--out', 'build/bench/{profile}'])\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print('PEAK_RSS_KB', rss)\n"
+        "sys.exit(status)\n"
+    )
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    match = re.search(r"PEAK_RSS_KB (\d+)", done.stdout)
+    peak = int(match.group(1)) / 1024 if match else float("nan")
+    path = next(out_dir.glob(f"{name}*.ipynb"))
+    return seconds, peak, path
+
+
+def epoch_logs(path: Path) -> list[tuple[int, int, int]]:
+    """(steps, seconds, ms/step) of every Keras epoch line in an executed notebook."""
+    nb = json.loads(path.read_text())
+    lines = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                lines += EPOCH_LINE.findall("".join(output["text"]))
+    return [(int(s), int(sec), int(ms)) for s, sec, ms in lines]
+
+
+def spread(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.1f}"
+    return f"{statistics.median(values):.1f} (min {min(values):.1f}, max {max(values):.1f}, n={len(values)})"
+
+
+def mnist_reference() -> list[str]:
+    """Time to 99% test accuracy: notebook 01's CNN vs keras-io's "simple MNIST convnet"."""
+
+    from dl_helpers import config, data, models
+
+    config.quiet_logging()
+    import keras
+    from keras import layers
+
+    (x, y), (xt, yt) = data.load_mnist()
+    x = (x.astype("float32") / 255)[..., None]
+    xt = (xt.astype("float32") / 255)[..., None]
+
+    def keras_io():
+        # https://keras.io/examples/vision/mnist_convnet/ (34,826 parameters)
+        return keras.Sequential([
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
+            layers.Flatten(), layers.Dropout(0.5), layers.Dense(10, activation="softmax"),
+        ])
+
+    rows = []
+    for name, build, batch, epochs in (
+        ("notebook 01 CNN (16/32 filters, dense 64), batch 64", lambda: models.build_mnist_cnn(), 64, 15),
+        ("keras-io simple MNIST convnet, batch 128", keras_io, 128, 15),
+    ):
+        config.seed_everything(0)
+        model = build()
+        model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        elapsed, reached, acc = 0.0, None, 0.0
+        for epoch in range(1, epochs + 1):
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=batch, epochs=1, verbose=0, validation_split=0.1)
+            elapsed += time.perf_counter() - start
+            acc = model.evaluate(xt, yt, verbose=0)[1]
+            if acc >= 0.99 and reached is None:
+                reached = (epoch, elapsed)
+                break
+        when = f"epoch {reached[0]}, {reached[1]:.0f} s" if reached else f"not within {epochs} epochs ({elapsed:.0f} s)"
+        rows.append(f"| {name} | {model.count_params():,} | {when} | {acc:.4f} |")
+    return [
+        "## Time to 99% MNIST test accuracy (same data, same machine, same process)",
+        "",
+        "Training on 54,000 images (validation_split=0.1), test accuracy checked after every epoch.",
+        "",
+        "| model | parameters | first epoch at >= 99% test accuracy | test accuracy then |",
+        "| --- | --- | --- | --- |",
+        *rows,
+        "",
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profiles", nargs="+", default=["quick", "standard"])
+    parser.add_argument("--repeats", type=int, default=None, help="runs per notebook (default: quick 3, standard 1)")
+    parser.add_argument("--only", nargs="*", help="notebook name filters, e.g. 01 05")
+    parser.add_argument("--skip-notebooks", action="store_true")
+    parser.add_argument("--skip-reference", action="store_true")
+    args = parser.parse_args()
+
+    import keras
+    import tensorflow as tf
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `make bench` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} CPU cores "
+        f"({platform.processor() or platform.machine()}), GPU: {len(tf.config.list_physical_devices('GPU')) or 'none'}; "
+        f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {keras.__version__}.",
+        "Medians over repeated runs, with the spread. Numbers are this machine's; tests never assert them.",
+        "",
+    ]
+    if not args.skip_notebooks:
+        sys.path.insert(0, str(ROOT))
+        from dl_helpers.cli import notebooks
+
+        names = [p.stem for p in notebooks(ROOT, args.only)]
+        lines += ["## Notebooks", "", "| notebook | profile | wall time (s) | peak memory (MB) | training throughput |",
+                  "| --- | --- | --- | --- | --- |"]
+        for profile in args.profiles:
+            repeats = args.repeats or (3 if profile == "quick" else 1)
+            for name in names:
+                times, peaks, steps_per_s = [], [], []
+                for _ in range(repeats):
+                    seconds, peak, path = run_notebook(name, profile)
+                    times.append(seconds)
+                    peaks.append(peak)
+                    logs = epoch_logs(path)
+                    total_steps, total_sec = sum(s for s, _, _ in logs), sum(sec for _, sec, _ in logs)
+                    if total_sec:
+                        steps_per_s.append(total_steps / total_sec)
+                    print(f"{profile} {name}: {seconds:.0f} s, {peak:.0f} MB", flush=True)
+                tput = f"{spread(steps_per_s)} batches/s over all `fit` epochs" if steps_per_s else "-"
+                lines.append(f"| {name} | {profile} | {spread(times)} | {spread(peaks)} | {tput} |")
+        lines.append("")
+    if not args.skip_reference:
+        lines += mnist_reference()
+    OUT.write_text("\n".join(lines) + "\n")
+    print(f"wrote {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

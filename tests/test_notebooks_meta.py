@@ -1,0 +1,74 @@
+"""Checks on the committed notebooks that nbval does not make: shape, profile table, Colab setup."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+import dl_helpers
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SPLIT = "from dl_helpers import config"
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text())["cells"]
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_shape(path):
+    cells = _cells(path)
+    code = [_source(c) for c in cells if c["cell_type"] == "code"]
+    assert _source(cells[0]).startswith("# "), "first cell: title and question"
+    assert "colab.research.google.com" in _source(cells[0]), "title cell links to Colab"
+    assert SPLIT in code[0] and "setup_notebook" in code[0], "first code cell is the setup cell"
+    assert "profile_settings(" in code[1], "second code cell declares the profile table"
+    checked = [c for c in code if c.startswith("# NBVAL_CHECK_OUTPUT")]
+    assert len(checked) == 1 and "report_claims(" in checked[0], "one checked results cell"
+    assert cells[-1]["cell_type"] == "markdown" and "Takeaways" in _source(cells[-1])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_repo_url_is_the_package_one(path):
+    text = path.read_text()
+    assert f'REPO_URL = \\"{dl_helpers.REPO_URL}\\"' in text
+    slug = dl_helpers.REPO_URL.removeprefix("https://github.com/")
+    assert f"colab.research.google.com/github/{slug}/blob/main/notebooks/{path.name}" in text
+
+
+@pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks yet")
+def test_colab_install_branch_installs_from_a_clone(tmp_path):
+    """Run the setup cell's Colab branch in a fresh venv without dl_helpers (dependencies are
+    not installed, to keep the test fast: PIP_NO_DEPS), installing from this checkout."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    setup = next(_source(c) for c in _cells(NOTEBOOKS[0]) if c["cell_type"] == "code")
+    install_part = setup.split(SPLIT)[0].replace(dl_helpers.REPO_URL, ROOT.as_uri())
+    env_dir = tmp_path / "colab"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    script = (
+        "import sys, types\n"
+        "sys.modules['google'] = types.ModuleType('google')\n"
+        "sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+        + install_part
+        + "\nimport importlib, dl_helpers\nprint(dl_helpers.__version__)\n"
+    )
+    env = {**os.environ, "PIP_NO_DEPS": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    done = subprocess.run([str(python), "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith(dl_helpers.__version__)
+    # and the branch does nothing outside Colab, where dl_helpers is importable
+    again = subprocess.run([sys.executable, "-c", install_part], capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and again.stdout == ""
