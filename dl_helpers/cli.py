@@ -73,6 +73,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not paths:
         print("no notebooks in notebooks/ yet: nothing to run")
         return 0
+    # a headless run writes its results next to its notebooks, never over the committed ones
+    results_base = None if args.in_place else root / args.out / "results"
+    if results_base is not None:
+        os.environ[config.RESULTS_ENV] = str(results_base)
     failures = []
     for path in paths:
         out = path if args.in_place else root / args.out / path.name
@@ -83,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not ok:
             failures.append(path.name)
     print()
-    records = [r for r in load_results(profile, root) if any(r["notebook"] == p.stem for p in paths)]
+    records = [r for r in load_results(profile, root, base=results_base) if any(r["notebook"] == p.stem for p in paths)]
     print(results_table(records, markdown=False))
     failed_claims = [c for r in records for c in r["claims"] if not c["holds"]]
     if failures:
@@ -164,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="execute notebooks headless and print the results table")
     run.add_argument("--profile", default=None, help="quick | standard | full (default: $DLH_PROFILE or standard)")
     run.add_argument("--out", default="build", help="folder for executed copies (default: build)")
-    run.add_argument("--in-place", action="store_true", help="overwrite the committed notebooks")
+    run.add_argument("--in-place", action="store_true",
+                     help="overwrite the committed notebooks (and results/<profile>/) instead of writing to --out")
     run.add_argument("--only", nargs="*", help="run only notebooks whose name contains one of these")
     run.set_defaults(func=cmd_run)
     table = sub.add_parser("table", help="print the results table of a profile")

@@ -251,9 +251,17 @@ def repo_root(start: Path | None = None) -> Path | None:
     return None
 
 
+RESULTS_ENV = "DLH_RESULTS_DIR"
+
+
 def results_dir(profile: str | None = None) -> Path:
-    """``results/<profile>/`` under the repository root (or the working directory on Colab)."""
-    root = repo_root() or Path.cwd()
-    path = root / "results" / active_profile(profile)
+    """``results/<profile>/`` under the repository root (or the working directory on Colab).
+
+    ``$DLH_RESULTS_DIR`` replaces ``results/``: ``make run`` points it into ``build/`` so that a
+    headless run never overwrites the committed results.
+    """
+    override = os.environ.get(RESULTS_ENV, "").strip()
+    base = Path(override) if override else (repo_root() or Path.cwd()) / "results"
+    path = base / active_profile(profile)
     path.mkdir(parents=True, exist_ok=True)
     return path

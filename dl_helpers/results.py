@@ -115,10 +115,11 @@ def _versions() -> dict[str, str]:
     }
 
 
-def load_results(profile: str, root: Path | None = None) -> list[dict[str, Any]]:
-    """Every ``results/<profile>/*.json``, sorted by notebook name."""
-    base = (root or config.repo_root() or Path.cwd()) / "results" / config.active_profile(profile)
-    return [json.loads(p.read_text()) for p in sorted(base.glob("*.json"))]
+def load_results(profile: str, root: Path | None = None, base: Path | None = None) -> list[dict[str, Any]]:
+    """Every ``<base>/<profile>/*.json`` (default base: ``results/``), sorted by notebook name."""
+    base = base or (root or config.repo_root() or Path.cwd()) / "results"
+    folder = base / config.active_profile(profile)
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
 
 
 def _fmt(value: Any) -> str:

@@ -64,3 +64,8 @@ def test_results_dir_is_per_profile(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = config.results_dir("quick")
     assert path.name == "quick" and path.parent.name == "results" and path.is_dir()
+
+
+def test_results_dir_override(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLH_RESULTS_DIR", str(tmp_path / "elsewhere"))
+    assert config.results_dir("standard") == tmp_path / "elsewhere" / "standard"
