@@ -89,7 +89,7 @@ def mnist_reference() -> list[str]:
 
     rows = []
     for name, build, batch, epochs in (
-        ("notebook 01 CNN (16/32 filters, dense 64), batch 64", lambda: models.build_mnist_cnn(), 64, 15),
+        ("notebook 01 CNN (16/32 filters, dense 64), batch 128", lambda: models.build_mnist_cnn(), 128, 15),
         ("keras-io simple MNIST convnet, batch 128", keras_io, 128, 15),
     ):
         config.seed_everything(0)
