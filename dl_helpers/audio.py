@@ -17,6 +17,7 @@ N_FFT = 256
 HOP = 64
 N_BINS = N_FFT // 2 + 1
 NOISE_TYPES = ("white", "pink", "brown", "hum", "babble")
+LSD_FLOOR = 1e-3  # magnitude floor of log_spectral_distance: silent cells do not dominate
 
 
 # --------------------------------------------------------------------------- checks
@@ -334,7 +335,7 @@ def players(clips: Mapping[str, np.ndarray], sr: int = SR):
 # --------------------------------------------------------------------------- spectral distances
 
 
-def log_spectral_distance(reference: np.ndarray, estimate: np.ndarray, floor: float = 1e-3) -> float:
+def log_spectral_distance(reference: np.ndarray, estimate: np.ndarray, floor: float = LSD_FLOOR) -> float:
     """Log-spectral distance in dB between two magnitude spectrograms of the same shape.
 
     The root-mean-square over frequency of 20·log10(|X| / |X̂|), averaged over frames. Both
