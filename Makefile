@@ -4,7 +4,7 @@
 #   make lab      JupyterLab on notebooks/ with the project's kernel
 #   make notebooks  re-execute the committed notebooks in place (standard profile)
 #   make report   regenerate the README results table from results/standard/
-#   make bench    timing and memory benchmarks -> benchmarks/results.md
+#   make bench    timing, memory and throughput benchmarks -> benchmarks/results.md (BENCH_ARGS="--only 01")
 #   make lint     ruff over the package, tests and notebooks
 
 PYTHON ?= python3
@@ -45,7 +45,7 @@ report: $(STAMP)
 	$(PY) -m dl_helpers.cli report
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check dl_helpers tests notebooks benchmarks

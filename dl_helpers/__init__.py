@@ -11,6 +11,7 @@ Modules:
     denoising    - notebook 03/04's shared splits, length-bucketed batches and evaluation
     verification - pairs, EER and model cost measurements (notebook 06)
     plotting     - image grids, learning curves, confusion matrices, scatter panels
+    throughput   - training samples/s of every `fit`, logged when $DLH_FIT_LOG is set (benchmarks)
     cli          - what the Makefile runs (execute notebooks, tables, README report, set-repo-url)
 """
 
