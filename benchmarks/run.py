@@ -56,11 +56,36 @@ def run_notebook(name: str, profile: str, fit_log: Path) -> tuple[float, float, 
 
 def throughput_rows(profile: str, name: str, records: list[dict]) -> list[str]:
     """One table row per model a notebook trains: median samples/s over its fits and repeats."""
-    by_model: dict[tuple[str, int, int], list[float]] = {}
+    by_model: dict[tuple[str, int, int], list[dict]] = {}
     for r in records:
-        by_model.setdefault((r["model"], r["params"], r["batch_size"]), []).append(r["samples_per_s"])
-    return [f"| {name} | {profile} | `{model}` | {params:,} | {batch} | {spread(rates)} |"
-            for (model, params, batch), rates in by_model.items()]
+        by_model.setdefault((r["model"], r["params"], r["batch_size"]), []).append(r)
+    rows = []
+    for (model, params, batch), rs in by_model.items():
+        note = " (one-epoch fits: includes graph tracing)" if all(r["epochs"] == 1 for r in rs) else ""
+        note += "" if all(r["exact"] for r in rs) else " (batched input: steps x batch size)"
+        rows.append(f"| {name} | {profile} | `{model}` | {params:,} | {batch} | "
+                    f"{spread([r['samples_per_s'] for r in rs])}{note} |")
+    return rows
+
+
+def kept_rows(names: list[str], profiles: list[str], cells: int) -> list[str]:
+    """Rows of the existing results file for (notebook, profile) pairs not re-run now (``--only``)."""
+    if not OUT.exists():
+        return []
+    rows = []
+    for line in OUT.read_text().splitlines():
+        match = re.match(r"\| (\d\d_\w+)[^|]*\| (\w+) \|", line)
+        rerun = match and match.group(1) in names and match.group(2) in profiles
+        if match and line.count("|") == cells + 1 and not rerun:
+            rows.append(line)
+    return rows
+
+
+def old_reference() -> list[str]:
+    """The reference section of the existing results file (kept by ``--skip-reference``)."""
+    text = OUT.read_text() if OUT.exists() else ""
+    start = text.find("## Time to 99%")
+    return text[start:].rstrip("\n").splitlines() + [""] if start >= 0 else []
 
 
 def spread(values: list[float]) -> str:
@@ -174,9 +199,14 @@ def main() -> int:
                 note = f" ({failed} of {repeats} runs failed)" if failed else ""
                 lines.append(f"| {name}{note} | {profile} | {spread(times)} | {spread(peaks)} |")
                 tput_lines += throughput_rows(profile, name, records)
+        if args.only:  # keep the other notebooks' rows, in profile then notebook order
+            order = {p: k for k, p in enumerate(["standard", "quick", "full"])}
+            key = lambda row: (order.get(row.split("|")[2].strip(), 9), row.split("|")[1].strip())  # noqa: E731
+            head, tput_head = lines[:-len(names) * len(args.profiles)], tput_lines[:6]
+            lines = head + sorted(lines[len(head):] + kept_rows(names, args.profiles, 4), key=key)
+            tput_lines = tput_head + sorted(tput_lines[6:] + kept_rows(names, args.profiles, 6), key=key)
         lines += ["", *tput_lines, ""]
-    if not args.skip_reference:
-        lines += mnist_reference()
+    lines += old_reference() if args.skip_reference else mnist_reference()
     OUT.write_text("\n".join(lines) + "\n")
     print(f"wrote {OUT.relative_to(ROOT)}")
     return 0

@@ -21,21 +21,27 @@ FIT_LOG_ENV = "DLH_FIT_LOG"
 _ORIGINAL_FIT = None
 
 
+def _is_batched(x: Any) -> bool:
+    """A ``tf.data.Dataset`` or a Keras ``PyDataset``: the input already comes in batches."""
+    import keras
+    import tensorflow as tf
+
+    return isinstance(x, (tf.data.Dataset, keras.utils.PyDataset))
+
+
 def _batch_size(x: Any, kwargs: dict[str, Any]) -> int:
     """Samples per training step: ``batch_size`` for arrays (Keras's default 32), else the first batch's."""
     import tensorflow as tf
 
-    if isinstance(x, tf.data.Dataset):
-        first = next(iter(x.take(1)))
+    if _is_batched(x):
+        first = next(iter(x.take(1))) if isinstance(x, tf.data.Dataset) else x[0]
         return int(tf.shape(tf.nest.flatten(first)[0])[0])
     return int(kwargs.get("batch_size") or 32)
 
 
 def _n_samples(x: Any, validation_split: float) -> int | None:
     """Training samples per epoch for array inputs (after ``validation_split``), else ``None``."""
-    import tensorflow as tf
-
-    if isinstance(x, tf.data.Dataset):
+    if _is_batched(x):
         return None
     first = x[0] if isinstance(x, (list, tuple)) else (next(iter(x.values())) if isinstance(x, dict) else x)
     n = len(first)
@@ -90,8 +96,8 @@ def _callback(path: Path, batch_size: int, samples_per_epoch: int | None):
 def record_fits(path: str | Path) -> None:
     """Make every later ``keras.Model.fit`` append its throughput to the JSON-lines file ``path``.
 
-    Idempotent. Samples are exact for array inputs; for a ``tf.data.Dataset`` they are steps times
-    the first batch's size (a partial last batch is counted as full).
+    Idempotent. Samples are exact for array inputs; for a ``tf.data.Dataset`` or a ``PyDataset``
+    they are steps times the first batch's size (a partial or shorter batch is counted as full).
     """
     global _ORIGINAL_FIT
     import keras

@@ -59,3 +59,18 @@ def test_recording_is_off_without_the_variable(tmp_path: Path, monkeypatch: pyte
     finally:
         throughput.stop_recording()
     assert keras.Model.fit is original
+
+
+def test_pydataset_fit_counts_steps_times_first_batch(fit_log: Path):
+    import keras
+
+    class Batches(keras.utils.PyDataset):
+        def __len__(self):
+            return 5
+
+        def __getitem__(self, i):
+            return np.zeros((4, 3), "float32"), np.zeros(4, "int64")
+
+    _tiny_model("pydataset").fit(Batches(), epochs=3, verbose=0)
+    (record,) = throughput.read_fit_log(fit_log)
+    assert record["batch_size"] == 4 and record["samples"] == 2 * 5 * 4 and not record["exact"]
