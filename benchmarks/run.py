@@ -3,7 +3,8 @@ reference comparison. Writes ``benchmarks/results.md``. Nothing here is asserted
 
     python benchmarks/run.py                       # quick x3 and standard x1, all notebooks
     python benchmarks/run.py --profiles quick --repeats 5 --only 01 05
-    python benchmarks/run.py --skip-notebooks      # only throughput and the MNIST comparison
+    python benchmarks/run.py --skip-notebooks      # only the MNIST comparison
+    python benchmarks/run.py --only 03 --skip-reference   # re-measure 03, keep every other row
 
 Notebook runs go to ``build/bench/`` (the committed notebooks are not touched). Throughput comes
 from those runs: ``$DLH_FIT_LOG`` makes every ``fit`` in the notebook log its model, batch size,
@@ -182,6 +183,7 @@ def main() -> int:
                       "| --- | --- | --- | --- | --- | --- |"]
         log_dir = ROOT / "build" / "bench" / "fit-logs"
         log_dir.mkdir(parents=True, exist_ok=True)
+        head = len(lines)  # rows of this run start here
         for profile in args.profiles:
             repeats = args.repeats or (3 if profile == "quick" else 1)
             for name in names:
@@ -202,8 +204,8 @@ def main() -> int:
         if args.only:  # keep the other notebooks' rows, in profile then notebook order
             order = {p: k for k, p in enumerate(["standard", "quick", "full"])}
             key = lambda row: (order.get(row.split("|")[2].strip(), 9), row.split("|")[1].strip())  # noqa: E731
-            head, tput_head = lines[:-len(names) * len(args.profiles)], tput_lines[:6]
-            lines = head + sorted(lines[len(head):] + kept_rows(names, args.profiles, 4), key=key)
+            tput_head = tput_lines[:6]
+            lines = lines[:head] + sorted(lines[head:] + kept_rows(names, args.profiles, 4), key=key)
             tput_lines = tput_head + sorted(tput_lines[6:] + kept_rows(names, args.profiles, 6), key=key)
         lines += ["", *tput_lines, ""]
     lines += old_reference() if args.skip_reference else mnist_reference()

@@ -336,7 +336,11 @@ plt.show()
 table.round(4)
 
 # %% [markdown]
-# TRANSFER_READING
+# Read the bars against the question: does the pretext-trained base beat the same network
+# trained from scratch on the same 500 images? In this draft's last standard run it did not
+# (scratch 0.451, frozen 0.447, fine-tuned 0.436; see `notebooks/drafts/README.md`), which is
+# why the notebook is still a draft. The reference bar shows what having every training label
+# is worth.
 
 # %%
 fig = plotting.plot_history(transfer_hist, metrics=("accuracy",), title="Training on 500 labelled images (dashed: validation)")
