@@ -29,13 +29,34 @@ def _is_batched(x: Any) -> bool:
     return isinstance(x, (tf.data.Dataset, keras.utils.PyDataset))
 
 
-def _batch_size(x: Any, kwargs: dict[str, Any]) -> int:
-    """Samples per training step: ``batch_size`` for arrays (Keras's default 32), else the first batch's."""
+def _dataset_batch_size(ds: Any) -> int:
+    """The batch size a ``tf.data`` pipeline was built with, read from its definition.
+
+    Never iterates ``ds``: a new iterator would advance its shuffle seeds and any random
+    augmentation in it, and the benchmarked run would no longer be the notebook's run.
+    """
     import tensorflow as tf
 
+    node = ds
+    while node is not None:  # walk back through map/prefetch/... to the .batch() step
+        size = getattr(node, "_batch_size", None)
+        if size is not None:
+            return int(tf.get_static_value(size))
+        node = getattr(node, "_input_dataset", None)
+    raise ValueError(f"cannot find the batch size of {ds!r}: expected a pipeline built with .batch(n)")
+
+
+def _batch_size(x: Any, kwargs: dict[str, Any]) -> int:
+    """Samples per training step: ``batch_size`` for arrays (Keras's default 32), else the pipeline's.
+
+    A ``PyDataset`` is asked for batch 0 (indexing one does not advance its random state).
+    """
+    import tensorflow as tf
+
+    if isinstance(x, tf.data.Dataset):
+        return _dataset_batch_size(x)
     if _is_batched(x):
-        first = next(iter(x.take(1))) if isinstance(x, tf.data.Dataset) else x[0]
-        return int(tf.shape(tf.nest.flatten(first)[0])[0])
+        return int(tf.shape(tf.nest.flatten(x[0])[0])[0])
     return int(kwargs.get("batch_size") or 32)
 
 
@@ -97,7 +118,8 @@ def record_fits(path: str | Path) -> None:
     """Make every later ``keras.Model.fit`` append its throughput to the JSON-lines file ``path``.
 
     Idempotent. Samples are exact for array inputs; for a ``tf.data.Dataset`` or a ``PyDataset``
-    they are steps times the first batch's size (a partial or shorter batch is counted as full).
+    they are steps times the batch size (a partial last batch is counted as full). Recording
+    never changes what a fit learns: datasets are not iterated to find their batch size.
     """
     global _ORIGINAL_FIT
     import keras

@@ -45,6 +45,36 @@ def test_dataset_fit_counts_steps_times_batch(fit_log: Path):
     assert record["batch_size"] == 8 and record["samples"] == 40 and not record["exact"]
 
 
+def test_recording_leaves_a_shuffled_augmented_fit_unchanged(fit_log: Path):
+    """The benchmark must measure the notebook's own run: same seed, same weights with or without it."""
+    import tensorflow as tf
+
+    x, y = np.random.default_rng(0).normal(size=(64, 3)).astype("float32"), np.arange(64) % 2
+
+    def trained_weights(record: bool) -> list[np.ndarray]:
+        if not record:
+            throughput.stop_recording()
+        config.seed_everything(0)
+        noise = tf.random.Generator.from_seed(1)
+        ds = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(64, seed=0).batch(8)
+              .map(lambda xb, yb: (xb + noise.normal(tf.shape(xb)), yb)).prefetch(1))
+        model = _tiny_model("shuffled")
+        model.fit(ds, epochs=2, shuffle=False, verbose=0)  # the pipeline shuffles
+        return model.get_weights()
+
+    recorded, plain = trained_weights(record=True), trained_weights(record=False)
+    assert throughput.read_fit_log(fit_log)[0]["batch_size"] == 8
+    for a, b in zip(recorded, plain):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_dataset_without_batch_is_an_error():
+    import tensorflow as tf
+
+    with pytest.raises(ValueError, match="batch"):
+        throughput._dataset_batch_size(tf.data.Dataset.from_tensor_slices(np.zeros((4, 3))))
+
+
 def test_recording_is_off_without_the_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import keras
 
