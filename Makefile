@@ -5,7 +5,8 @@
 #   make notebooks  re-execute the committed notebooks in place (standard profile)
 #   make report   regenerate the README results table from results/standard/
 #   make bench    timing, memory and throughput benchmarks -> benchmarks/results.md (BENCH_ARGS="--only 01")
-#   make lint     ruff over the package, tests and notebooks
+#   make lint     ruff check + ruff format --check over the package, tests, benchmarks and notebooks
+#   make sync     bring each notebook and its py:percent twin (notebooks/NN_name.py) in step (jupytext)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,7 +16,7 @@ STAMP := $(VENV)/.installed-stamp
 KERNEL := deep-learning-projects
 PYTEST_NB := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 
-.PHONY: run test unit lab notebooks report bench lint clean
+.PHONY: run test unit lab notebooks report bench lint sync clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,9 +27,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m dl_helpers.cli run --profile $(PROFILE) --out build/$(PROFILE)
 
-test: $(STAMP)
-	DLH_PROFILE=quick $(PY) -m pytest tests $(wildcard notebooks) $(PYTEST_NB); \
-	  status=$$?; if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
+# the quick runs' results files go to a temporary folder: tests never write into the repository
+test: lint
+	results=$$(mktemp -d); \
+	  DLH_RESULTS_DIR=$$results DLH_PROFILE=quick $(PY) -m pytest -p no:cacheprovider tests \
+	    $(wildcard notebooks) $(PYTEST_NB); \
+	  status=$$?; rm -rf $$results; \
+	  if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
 
 unit: $(STAMP)
 	$(PY) -m pytest tests
@@ -47,8 +52,14 @@ report: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
+LINTED := dl_helpers tests benchmarks notebooks
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check dl_helpers tests notebooks benchmarks
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+
+sync: $(STAMP)
+	$(VENV)/bin/jupytext --sync notebooks/[0-9][0-9]_*.ipynb
 
 clean:
 	rm -rf build results/quick

@@ -39,14 +39,17 @@ def run_notebook(name: str, profile: str, fit_log: Path) -> tuple[float, float, 
     code = (
         "import resource, sys\n"
         "from dl_helpers import cli\n"
-        f"status = cli.main(['run', '--profile', '{profile}', '--only', '{name}', '--out', 'build/bench/{profile}'])\n"
+        f"status = cli.main(['run', '--profile', '{profile}', '--only', '{name}',"
+        f" '--out', 'build/bench/{profile}'])\n"
         "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print('PEAK_RSS_KB', rss)\n"
         "sys.exit(status)\n"
     )
     start = time.perf_counter()
     env = {**os.environ, FIT_LOG_ENV: str(fit_log)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env
+    )
     seconds = time.perf_counter() - start
     match = re.search(r"PEAK_RSS_KB (\d+)", done.stdout)
     peak = int(match.group(1)) / 1024 if match else float("nan")
@@ -62,15 +65,19 @@ def throughput_rows(profile: str, name: str, records: list[dict]) -> list[str]:
         by_model.setdefault((r["model"], r["params"], r["batch_size"]), []).append(r)
     rows = []
     for (model, params, batch), rs in by_model.items():
-        note = " (one-epoch fits: includes graph tracing)" if all(r["epochs"] == 1 for r in rs) else ""
+        note = (
+            " (one-epoch fits: includes graph tracing)" if all(r["epochs"] == 1 for r in rs) else ""
+        )
         note += "" if all(r["exact"] for r in rs) else " (batched input: steps x batch size)"
-        rows.append(f"| {name} | {profile} | `{model}` | {params:,} | {batch} | "
-                    f"{spread([r['samples_per_s'] for r in rs])}{note} |")
+        rows.append(
+            f"| {name} | {profile} | `{model}` | {params:,} | {batch} | "
+            f"{spread([r['samples_per_s'] for r in rs])}{note} |"
+        )
     return rows
 
 
 def kept_rows(names: list[str], profiles: list[str], cells: int) -> list[str]:
-    """Rows of the existing results file for (notebook, profile) pairs not re-run now (``--only``)."""
+    """Rows of the existing results file for (notebook, profile) pairs not re-run (``--only``)."""
     if not OUT.exists():
         return []
     rows = []
@@ -92,15 +99,16 @@ def old_reference() -> list[str]:
 def spread(values: list[float]) -> str:
     if len(values) == 1:
         return f"{values[0]:.1f}"
-    return f"{statistics.median(values):.1f} (min {min(values):.1f}, max {max(values):.1f}, n={len(values)})"
+    median = statistics.median(values)
+    return f"{median:.1f} (min {min(values):.1f}, max {max(values):.1f}, n={len(values)})"
 
 
 def mnist_reference() -> list[str]:
     """Time to 99% test accuracy: notebook 01's CNN vs keras-io's "simple MNIST convnet"."""
 
-    from dl_helpers import config, data, models
+    from dl_helpers import config, data, models, session
 
-    config.quiet_logging()
+    session.quiet_logging()
     import keras
     from keras import layers
 
@@ -110,16 +118,27 @@ def mnist_reference() -> list[str]:
 
     def keras_io():
         # https://keras.io/examples/vision/mnist_convnet/ (34,826 parameters)
-        return keras.Sequential([
-            keras.Input((28, 28, 1)),
-            layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
-            layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
-            layers.Flatten(), layers.Dropout(0.5), layers.Dense(10, activation="softmax"),
-        ])
+        return keras.Sequential(
+            [
+                keras.Input((28, 28, 1)),
+                layers.Conv2D(32, 3, activation="relu"),
+                layers.MaxPooling2D(2),
+                layers.Conv2D(64, 3, activation="relu"),
+                layers.MaxPooling2D(2),
+                layers.Flatten(),
+                layers.Dropout(0.5),
+                layers.Dense(10, activation="softmax"),
+            ]
+        )
 
     rows = []
     for name, build, batch, epochs in (
-        ("notebook 01 CNN (16/32 filters, dense 64), batch 128", lambda: models.build_mnist_cnn(), 128, 15),
+        (
+            "notebook 01 CNN (16/32 filters, dense 64), batch 128",
+            lambda: models.build_mnist_cnn(),
+            128,
+            15,
+        ),
         ("keras-io simple MNIST convnet, batch 128", keras_io, 128, 15),
     ):
         config.seed_everything(0)
@@ -134,12 +153,17 @@ def mnist_reference() -> list[str]:
             if acc >= 0.99 and reached is None:
                 reached = (epoch, elapsed)
                 break
-        when = f"epoch {reached[0]}, {reached[1]:.0f} s" if reached else f"not within {epochs} epochs ({elapsed:.0f} s)"
+        when = (
+            f"epoch {reached[0]}, {reached[1]:.0f} s"
+            if reached
+            else f"not within {epochs} epochs ({elapsed:.0f} s)"
+        )
         rows.append(f"| {name} | {model.count_params():,} | {when} | {acc:.4f} |")
     return [
         "## Time to 99% MNIST test accuracy (same data, same machine, same process)",
         "",
-        "Training on 54,000 images (validation_split=0.1), test accuracy checked after every epoch.",
+        "Training on 54,000 images (validation_split=0.1), "
+        "test accuracy checked after every epoch.",
         "",
         "| model | parameters | first epoch at >= 99% test accuracy | test accuracy then |",
         "| --- | --- | --- | --- |",
@@ -149,9 +173,13 @@ def mnist_reference() -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--profiles", nargs="+", default=["quick", "standard"])
-    parser.add_argument("--repeats", type=int, default=None, help="runs per notebook (default: quick 3, standard 1)")
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="runs per notebook (default: quick 3, standard 1)"
+    )
     parser.add_argument("--only", nargs="*", help="notebook name filters, e.g. 01 05")
     parser.add_argument("--skip-notebooks", action="store_true")
     parser.add_argument("--skip-reference", action="store_true")
@@ -164,23 +192,37 @@ def main() -> int:
         "# Benchmarks",
         "",
         f"Generated by `make bench` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} CPU cores "
-        f"({platform.processor() or platform.machine()}), GPU: {len(tf.config.list_physical_devices('GPU')) or 'none'}; "
-        f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {keras.__version__}.",
-        "Medians over repeated runs, with the spread. Numbers are this machine's; tests never assert them.",
+        f"({platform.processor() or platform.machine()}), "
+        f"GPU: {len(tf.config.list_physical_devices('GPU')) or 'none'}; "
+        f"Python {platform.python_version()}, TensorFlow {tf.__version__}, "
+        f"Keras {keras.__version__}.",
+        "Medians over repeated runs, with the spread. "
+        "Numbers are this machine's; tests never assert them.",
         "",
     ]
     if not args.skip_notebooks:
         from dl_helpers.cli import notebooks
 
         names = [p.stem for p in notebooks(ROOT, args.only)]
-        lines += ["## Notebooks", "", "Each run is a fresh kernel executing the notebook top to bottom "
-                  "(`python -m dl_helpers.cli run`), so wall time includes imports and data loading.", "",
-                  "| notebook | profile | wall time (s) | peak memory (MB) |", "| --- | --- | --- | --- |"]
-        tput_lines = ["## Training throughput", "",
-                      "Training samples per second of every model the notebooks train, measured inside the runs "
-                      "above (median over fits and repeats; first epoch of each fit and validation excluded).", "",
-                      "| notebook | profile | model | parameters | batch | samples/s |",
-                      "| --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "## Notebooks",
+            "",
+            "Each run is a fresh kernel executing the notebook top to bottom "
+            "(`python -m dl_helpers.cli run`), so wall time includes imports and data loading.",
+            "",
+            "| notebook | profile | wall time (s) | peak memory (MB) |",
+            "| --- | --- | --- | --- |",
+        ]
+        tput_lines = [
+            "## Training throughput",
+            "",
+            "Training samples per second of every model the notebooks train, measured inside "
+            "the runs above (median over fits and repeats; first epoch of each fit and "
+            "validation excluded).",
+            "",
+            "| notebook | profile | model | parameters | batch | samples/s |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         log_dir = ROOT / "build" / "bench" / "fit-logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         head = len(lines)  # rows of this run start here
@@ -197,7 +239,11 @@ def main() -> int:
                     peaks.append(peak)
                     if fit_log.exists():
                         records += read_fit_log(fit_log)
-                    print(f"{profile} {name}: {seconds:.0f} s, {peak:.0f} MB{'' if passed else ', FAILED'}", flush=True)
+                    print(
+                        f"{profile} {name}: {seconds:.0f} s, {peak:.0f} MB"
+                        f"{'' if passed else ', FAILED'}",
+                        flush=True,
+                    )
                 note = f" ({failed} of {repeats} runs failed)" if failed else ""
                 lines.append(f"| {name}{note} | {profile} | {spread(times)} | {spread(peaks)} |")
                 tput_lines += throughput_rows(profile, name, records)
@@ -205,8 +251,12 @@ def main() -> int:
             order = {p: k for k, p in enumerate(["standard", "quick", "full"])}
             key = lambda row: (order.get(row.split("|")[2].strip(), 9), row.split("|")[1].strip())  # noqa: E731
             tput_head = tput_lines[:6]
-            lines = lines[:head] + sorted(lines[head:] + kept_rows(names, args.profiles, 4), key=key)
-            tput_lines = tput_head + sorted(tput_lines[6:] + kept_rows(names, args.profiles, 6), key=key)
+            lines = lines[:head] + sorted(
+                lines[head:] + kept_rows(names, args.profiles, 4), key=key
+            )
+            tput_lines = tput_head + sorted(
+                tput_lines[6:] + kept_rows(names, args.profiles, 6), key=key
+            )
         lines += ["", *tput_lines, ""]
     lines += old_reference() if args.skip_reference else mnist_reference()
     OUT.write_text("\n".join(lines) + "\n")

@@ -1,18 +1,34 @@
-"""Deep Learning Projects helpers: data, profiles, models, training, analysis, audio, plotting.
+"""Deep Learning Projects helpers: the plumbing under the six notebooks.
 
-Modules:
-    config       - profiles (quick / standard / full), seeding, notebook setup
-    data         - MNIST, CIFAR-10 and FSDD loaders with offline copies, cache and pinned downloads
-    results      - the claims a notebook checks, results files and tables
-    models       - Keras builders reused across notebooks (MNIST CNN, MLP) and the stop_at callback
-    analysis     - layer activations, linear and random-unit probes, gradient norms, 2-D maps
-    images       - images as sequences of patches (notebook 05)
-    audio        - STFT, SNR / SI-SDR, noise, noisy/clean pairs, spectrogram plots, players
-    denoising    - notebook 03/04's shared splits, length-bucketed batches and evaluation
-    verification - pairs, EER and model cost measurements (notebook 06)
-    plotting     - image grids, learning curves, confusion matrices, scatter panels
-    throughput   - training samples/s of every `fit`, logged when $DLH_FIT_LOG is set (benchmarks)
-    cli          - what the Makefile runs (execute notebooks, tables, README report, set-repo-url)
+One concern per module. Data flows one way: a module imports only modules listed above it in
+its own group or in an earlier group, never one below it.
+
+Foundation
+    paths          - where the repository is (``repo_root``)
+    config         - profiles (quick / standard / full) and seeding
+    throughput     - training samples/s of every ``fit``, when $DLH_FIT_LOG is set (benchmarks)
+    session        - one notebook run: quiet logs, library versions, run clock, data sources,
+                     ``setup_notebook``
+Data
+    data           - loaders (a package): ``cards``, ``fetch`` (find, download, verify, write
+                     safely), ``vision`` (MNIST, CIFAR-10), ``speech`` (FSDD and its split),
+                     ``splits`` (stratified subsets); re-exported as ``data.load_mnist()`` etc.
+Signals and images
+    audio          - signal processing for 8 kHz speech: STFT, inverse STFT, log-mel
+    speech_metrics - SNR, SI-SDR, log-spectral distance
+    noise          - coloured noise, hum, babble, mixing at an SNR
+    images         - images as sequences of patches (notebook 05)
+Experiments
+    denoising      - notebooks 03/04 (a package): ``dataset``, ``batches``, ``evaluation``
+    models         - Keras builders reused across notebooks, the ``stop_at`` callback
+    analysis       - layer activations, linear and random-unit probes, gradient norms, 2-D maps
+    verification   - trial pairs, equal error rate, thresholds (notebook 06)
+    model_cost     - bytes on disk and seconds per forward pass of a model
+Output
+    plotting       - every shared figure: image grids, curves, confusion matrices, scatter
+                     panels, spectrograms, audio players
+    results        - claims, results files (write and read), tables
+    cli            - what the Makefile runs (execute notebooks, tables, README report)
 """
 
 __version__ = "0.1.0"

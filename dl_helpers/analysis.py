@@ -10,7 +10,9 @@ from typing import Sequence
 import numpy as np
 
 
-def layer_activations(model, x: np.ndarray, layer_names: Sequence[str], batch_size: int = 500) -> dict[str, np.ndarray]:
+def layer_activations(
+    model, x: np.ndarray, layer_names: Sequence[str], batch_size: int = 500
+) -> dict[str, np.ndarray]:
     """Activations of the named layers for inputs ``x``, each flattened to (N, units).
 
     ``"pixels"`` (or the model's input name) gives the raw input, flattened.
@@ -32,16 +34,26 @@ def layer_activations(model, x: np.ndarray, layer_names: Sequence[str], batch_si
 
 
 def linear_probe(
-    train_features: np.ndarray, y_train: np.ndarray, test_features: np.ndarray, y_test: np.ndarray,
-    max_iter: int = 300, seed: int = 0,
+    train_features: np.ndarray,
+    y_train: np.ndarray | Sequence[int],
+    test_features: np.ndarray,
+    y_test: np.ndarray | Sequence[int],
+    *,
+    max_iter: int = 300,
+    seed: int = 0,
 ) -> float:
-    """Test accuracy of a logistic regression fit on standardised ``train_features``."""
+    """Test accuracy of a logistic regression fit on standardised ``train_features``.
+
+    Labels may be any sequence of class indices (scikit-learn converts them).
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     _check_pairs(train_features, y_train, test_features, y_test)
-    probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=max_iter, random_state=seed))
+    probe = make_pipeline(
+        StandardScaler(), LogisticRegression(max_iter=max_iter, random_state=seed)
+    )
     probe.fit(train_features, y_train)
     return float(probe.score(test_features, y_test))
 
@@ -49,7 +61,8 @@ def linear_probe(
 def _check_pairs(a_train, y_train, a_test, y_test) -> None:
     if a_train.ndim != 2 or a_test.ndim != 2 or a_train.shape[1] != a_test.shape[1]:
         raise ValueError(
-            f"features must be (N, units) with the same units; got {a_train.shape} and {a_test.shape}"
+            "features must be (N, units) with the same units; "
+            f"got {a_train.shape} and {a_test.shape}"
         )
     if len(a_train) != len(y_train) or len(a_test) != len(y_test):
         raise ValueError("features and labels must have the same number of rows")
@@ -75,8 +88,13 @@ def argmax_unit_classifier(
 
 
 def random_unit_probes(
-    train_features: np.ndarray, y_train: np.ndarray, test_features: np.ndarray, y_test: np.ndarray,
-    n_units: int = 10, n_draws: int = 100, seed: int = 0,
+    train_features: np.ndarray,
+    y_train: np.ndarray,
+    test_features: np.ndarray,
+    y_test: np.ndarray,
+    n_units: int = 10,
+    n_draws: int = 100,
+    seed: int = 0,
     val: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Accuracy of classifiers that see only ``n_units`` randomly drawn units of a layer.
@@ -97,7 +115,9 @@ def random_unit_probes(
     _check_pairs(train_features, y_train, test_features, y_test)
     alive = np.flatnonzero(np.ptp(train_features, axis=0) > 0)
     if len(alive) < n_units:
-        raise ValueError(f"only {len(alive)} units vary on the training images; {n_units} requested")
+        raise ValueError(
+            f"only {len(alive)} units vary on the training images; {n_units} requested"
+        )
     rng = np.random.default_rng(seed)
     draws = np.stack([rng.choice(alive, n_units, replace=False) for _ in range(n_draws)])
     argmax_acc, logistic_acc, val_acc = [], [], []

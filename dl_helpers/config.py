@@ -1,4 +1,4 @@
-"""Profiles, seeding and notebook setup.
+"""Profiles and seeding: how big an experiment is, and how it is made repeatable.
 
 A *profile* says how big an experiment is:
 
@@ -15,21 +15,14 @@ variable, else ``standard``.
 from __future__ import annotations
 
 import os
-import platform
 import random
-import time
-from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 
-from .throughput import FIT_LOG_ENV, record_fits
-
 PROFILES: tuple[str, ...] = ("quick", "standard", "full")
 DEFAULT_PROFILE = "standard"
 PROFILE_ENV = "DLH_PROFILE"
-
-_RUN_STARTED: float | None = None
 
 
 class UnknownProfileError(ValueError):
@@ -147,125 +140,3 @@ def seed_everything(seed: int = 42, deterministic: bool = True) -> None:
     keras.utils.set_random_seed(int(seed))
     if deterministic:
         tf.config.experimental.enable_op_determinism()
-
-
-def quiet_logging() -> None:
-    """Notebook-friendly logging: no TF C++ chatter, no absl warnings, no ANSI progress bars.
-
-    Keras progress bars are still available with ``verbose=1``; notebooks use ``verbose=2``
-    (one line per epoch) so that saved outputs stay small and readable.
-    """
-    # 3 also hides C++ ERROR lines such as TF 2.21's harmless "NodeDef mentions attribute
-    # use_unbounded_threadpool"; Python exceptions are unaffected.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    import logging
-    import warnings
-
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
-    tf = _import_tensorflow_quietly()
-
-    tf.get_logger().setLevel(logging.ERROR)  # e.g. retracing notices from predict() in a loop
-    logging.getLogger("absl").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    warnings.filterwarnings("ignore", message=".*np.object.*")
-    # tqdm.auto (imported by a dependency) warns once that ipywidgets is missing; our progress
-    # bars are plain text and do not need it.
-    warnings.filterwarnings("ignore", message="IProgress not found")
-
-
-def _import_tensorflow_quietly():
-    """Import TensorFlow with file descriptor 2 silenced.
-
-    TF's C++ start-up lines ("All log messages before absl::InitializeLog() ...", "Could not find
-    cuda drivers ...") are written straight to fd 2 before any log level applies, so notebooks
-    would show them as red stderr. Real import errors still raise.
-    """
-    import sys
-
-    if "tensorflow" in sys.modules:
-        return sys.modules["tensorflow"]
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        import tensorflow as tf
-    finally:
-        os.dup2(saved, 2)
-        os.close(devnull)
-        os.close(saved)
-    return tf
-
-
-def setup_notebook(seed: int = 42) -> dict[str, str]:
-    """Everything a notebook's setup cell does: quiet logs, seed, start the clock, print versions.
-
-    Returns the versions it printed (also used in the results file).
-    """
-    global _RUN_STARTED
-    _RUN_STARTED = time.perf_counter()
-    quiet_logging()
-    seed_everything(seed)
-    if os.environ.get(FIT_LOG_ENV):  # set by benchmarks/run.py only
-        record_fits(os.environ[FIT_LOG_ENV])
-    versions = library_versions()
-    print(" | ".join(f"{k} {v}" for k, v in versions.items()))
-    print(f"profile: {active_profile()} | seed: {seed}")
-    return versions
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of the libraries that matter, and whether a GPU is visible."""
-    import keras
-    import sklearn
-    import tensorflow as tf
-
-    versions = {
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
-    try:
-        import librosa
-
-        versions["librosa"] = librosa.__version__
-    except ImportError:  # pragma: no cover
-        versions["librosa"] = "missing"
-    gpus = tf.config.list_physical_devices("GPU")
-    versions["gpu"] = f"{len(gpus)} GPU(s)" if gpus else "none (CPU only)"
-    return versions
-
-
-def elapsed_since_setup() -> float | None:
-    """Seconds since :func:`setup_notebook` ran in this process, or ``None``."""
-    return None if _RUN_STARTED is None else time.perf_counter() - _RUN_STARTED
-
-
-def repo_root(start: Path | None = None) -> Path | None:
-    """The repository root (the folder holding ``pyproject.toml`` and ``dl_helpers/``), if any."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file() and (folder / "dl_helpers").is_dir():
-            return folder
-    package_parent = Path(__file__).resolve().parent.parent
-    if (package_parent / "pyproject.toml").is_file():
-        return package_parent
-    return None
-
-
-RESULTS_ENV = "DLH_RESULTS_DIR"
-
-
-def results_dir(profile: str | None = None) -> Path:
-    """``results/<profile>/`` under the repository root (or the working directory on Colab).
-
-    ``$DLH_RESULTS_DIR`` replaces ``results/``: ``make run`` points it into ``build/`` so that a
-    headless run never overwrites the committed results.
-    """
-    override = os.environ.get(RESULTS_ENV, "").strip()
-    base = Path(override) if override else (repo_root() or Path.cwd()) / "results"
-    path = base / active_profile(profile)
-    path.mkdir(parents=True, exist_ok=True)
-    return path

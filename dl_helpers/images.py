@@ -22,19 +22,21 @@ def to_patches(images: np.ndarray, patch: int = 7) -> np.ndarray:
     if size % patch:
         raise ValueError(f"image size {size} is not a multiple of patch size {patch}")
     k = size // patch
-    return images.reshape(n, k, patch, k, patch).transpose(0, 1, 3, 2, 4).reshape(n, k * k, patch * patch)
+    return _swap_middle_axes(images, (n, k, patch, k, patch), (n, k * k, patch * patch))
 
 
 def from_patches(sequences: np.ndarray, patch: int = 7) -> np.ndarray:
     """Inverse of :func:`to_patches`: (N, K*K, patch*patch) -> (N, K*patch, K*patch)."""
     sequences = np.asarray(sequences)
     if sequences.ndim != 3 or sequences.shape[2] != patch * patch:
-        raise ValueError(f"sequences must be (N, steps, {patch * patch}); got shape {sequences.shape}")
+        raise ValueError(
+            f"sequences must be (N, steps, {patch * patch}); got shape {sequences.shape}"
+        )
     n, steps, _ = sequences.shape
     k = int(round(np.sqrt(steps)))
     if k * k != steps:
         raise ValueError(f"{steps} patches do not tile a square image")
-    return sequences.reshape(n, k, k, patch, patch).transpose(0, 1, 3, 2, 4).reshape(n, k * patch, k * patch)
+    return _swap_middle_axes(sequences, (n, k, k, patch, patch), (n, k * patch, k * patch))
 
 
 def binarise(images: np.ndarray, threshold: float = 0.5) -> np.ndarray:
@@ -42,3 +44,8 @@ def binarise(images: np.ndarray, threshold: float = 0.5) -> np.ndarray:
     images = np.asarray(images)
     scaled = images / 255.0 if images.dtype == np.uint8 else images
     return (scaled > threshold).astype("float32")
+
+
+def _swap_middle_axes(x: np.ndarray, shape: tuple[int, ...], out: tuple[int, ...]) -> np.ndarray:
+    """Reshape to five axes, swap the middle two (patch rows <-> pixel rows), reshape to ``out``."""
+    return x.reshape(shape).transpose(0, 1, 3, 2, 4).reshape(out)

@@ -78,10 +78,16 @@ def build_mlp(
     if not (0 <= dropout < 1 and 0 <= input_dropout < 1):
         raise ValueError(f"dropout rates must be in [0, 1), got {dropout} and {input_dropout}")
     inputs = keras.Input(shape=(input_dim,), name="pixels")
-    x = layers.Dropout(input_dropout, seed=seed, name="input_dropout")(inputs) if input_dropout else inputs
+    x = (
+        layers.Dropout(input_dropout, seed=seed, name="input_dropout")(inputs)
+        if input_dropout
+        else inputs
+    )
     for i in range(1, n_hidden + 1):
         x = layers.Dense(
-            width, activation=activation, kernel_initializer=INITIALISERS[init](seed + i),
+            width,
+            activation=activation,
+            kernel_initializer=INITIALISERS[init](seed + i),
             name=f"hidden{i}",
         )(x)
         if dropout:

@@ -1,6 +1,8 @@
-"""Figures that several notebooks draw the same way. Each returns its ``Figure``.
+"""Everything a notebook shows that several notebooks show the same way: image grids, learning
+curves, confusion matrices, scatter panels, spectrograms and audio players.
 
 Every figure gets a title and labelled axes; notebooks call ``plt.show()`` once after drawing.
+Figure functions return their ``Figure``; :func:`plot_spectrogram` draws into a given axis.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+from . import audio
 
 
 def image_grid(
@@ -28,15 +32,21 @@ def image_grid(
         images = images[..., 0]
     n = len(images)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size * 1.1), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(ncols * size, nrows * size * 1.1), squeeze=False
+    )
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])
         for spine in ax.spines.values():
             spine.set_visible(False)
         if i < n:
-            ax.imshow(images[i], cmap=None if images.ndim == 4 else cmap, vmin=0,
-                      vmax=255 if images.dtype == np.uint8 else 1)
+            ax.imshow(
+                images[i],
+                cmap=None if images.ndim == 4 else cmap,
+                vmin=0,
+                vmax=255 if images.dtype == np.uint8 else 1,
+            )
             if titles is not None:
                 ax.set_title(titles[i], fontsize=7)
     if row_labels is not None:
@@ -66,7 +76,9 @@ def plot_history(
             epochs = np.arange(1, len(hist[metric]) + 1)
             ax.plot(epochs, hist[metric], color=color, label=f"{name} train")
             if validation and f"val_{metric}" in hist:
-                ax.plot(epochs, hist[f"val_{metric}"], color=color, ls="--", label=f"{name} validation")
+                ax.plot(
+                    epochs, hist[f"val_{metric}"], color=color, ls="--", label=f"{name} validation"
+                )
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.set_title(metric)
@@ -77,7 +89,9 @@ def plot_history(
     return fig
 
 
-def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str], title: str = "Confusion matrix"):
+def plot_confusion(
+    y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str], title: str = "Confusion matrix"
+):
     """A confusion matrix (counts) with scikit-learn's display."""
     from sklearn.metrics import ConfusionMatrixDisplay
 
@@ -93,13 +107,19 @@ def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]
 
 
 def scatter_panels(
-    points: Mapping[str, np.ndarray], labels: np.ndarray, title: str, ncols: int = 4,
-    xlabel: str = "component 1", ylabel: str = "component 2",
+    points: Mapping[str, np.ndarray],
+    labels: np.ndarray,
+    title: str,
+    ncols: int = 4,
+    xlabel: str = "component 1",
+    ylabel: str = "component 2",
 ):
     """One 2-D scatter per entry of ``points`` (name -> (N, 2)), coloured by ``labels``."""
     n = len(points)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False, layout="constrained"
+    )
     for ax, (name, xy) in zip(axes.flat, points.items()):
         sc = ax.scatter(xy[:, 0], xy[:, 1], c=labels, cmap="tab10", s=4, vmin=-0.5, vmax=9.5)
         ax.set_title(name, fontsize=9)
@@ -111,3 +131,51 @@ def scatter_panels(
     fig.colorbar(sc, ax=axes, ticks=range(10), label="digit", shrink=0.6)
     fig.suptitle(title)
     return fig
+
+
+def plot_spectrogram(
+    mag: np.ndarray,
+    ax,
+    title: str,
+    sr: int = audio.SR,
+    db_range: float = 80.0,
+    colorbar: bool = False,
+):
+    """A time-major magnitude (or mask) spectrogram, axes in seconds and Hz (librosa.display)."""
+    import librosa
+    import librosa.display
+
+    mag = np.asarray(mag)
+    if mag.ndim != 2 or mag.shape[1] != audio.N_BINS:
+        raise ValueError(f"spectrogram must be (frames, {audio.N_BINS}); got shape {mag.shape}")
+    is_mask = mag.min() >= 0 and mag.max() <= 1 and "mask" in title.lower()
+    values = mag.T if is_mask else librosa.amplitude_to_db(mag.T + 1e-10, ref=1.0, top_db=db_range)
+    img = librosa.display.specshow(
+        values,
+        sr=sr,
+        hop_length=audio.HOP,
+        n_fft=audio.N_FFT,
+        x_axis="s",
+        y_axis="hz",
+        ax=ax,
+        cmap="magma",
+        vmin=0 if is_mask else None,
+        vmax=1 if is_mask else None,
+    )
+    ax.set(title=title, xlabel="time (s)", ylabel="frequency (Hz)")
+    if colorbar:
+        ax.figure.colorbar(img, ax=ax, label="mask value" if is_mask else "magnitude (dB)")
+    return img
+
+
+def players(clips: Mapping[str, np.ndarray], sr: int = audio.SR):
+    """Audio players side by side (one ``IPython.display.Audio`` per clip), labelled."""
+    from IPython.display import HTML, Audio
+
+    cells = []
+    for name, clip in clips.items():
+        y = audio.check_wave(clip, name)
+        peak = np.max(np.abs(y)) or 1.0
+        player = Audio(y / peak, rate=sr, normalize=False)
+        cells.append(f"<td style='text-align:center'><b>{name}</b><br>{player._repr_html_()}</td>")
+    return HTML("<table><tr>" + "".join(cells) + "</tr></table>")

@@ -1,5 +1,5 @@
-"""Results cells: check a notebook's claims, write ``results/<profile>/<notebook>.json``, and
-turn those files into the tables that ``make run`` prints and the README shows.
+"""Results cells: check a notebook's claims, write ``results/<profile>/<notebook>.json``, read
+those files back (another notebook's numbers, ``make run``'s table, the README's table).
 """
 
 from __future__ import annotations
@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 import math
 import operator
+import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from . import config
+from . import config, session
+from .paths import repo_root
+
+RESULTS_ENV = "DLH_RESULTS_DIR"
 
 OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -62,27 +66,29 @@ def report_claims(
     """Check every claim, write the results file, print one ``claim ... True/False`` line each.
 
     The printed lines are the results cell's only output (nbval compares them), so raw metric
-    values are not printed here: they go into the JSON file.
+    values are not printed here: they go into the JSON file, with where the data came from
+    (``data``, default: every loader's line in this process), the wall time since the setup cell
+    and the library versions.
     """
-    from .data import PROVENANCE
-
     active = config.active_profile(profile)
     clean = {k: _plain(v) for k, v in metrics.items()}
     checked = []
     for claim in claims:
-        checked.append({**asdict(claim), "value": clean.get(claim.metric), "holds": claim.holds(clean)})
-    wall = config.elapsed_since_setup()
+        checked.append(
+            {**asdict(claim), "value": clean.get(claim.metric), "holds": claim.holds(clean)}
+        )
+    wall = session.elapsed_since_setup()
     record = {
         "notebook": notebook,
         "profile": active,
-        "data": dict(data) if data is not None else dict(PROVENANCE),
+        "data": dict(data) if data is not None else session.sources(),
         "wall_time_s": None if wall is None else round(wall, 1),
         "finished": time.strftime("%Y-%m-%d"),
-        "versions": _versions(),
+        "versions": session.library_versions(),
         "metrics": clean,
         "claims": checked,
     }
-    folder = out_dir or config.results_dir(active)
+    folder = out_dir or results_dir(active)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{notebook}.json").write_text(json.dumps(record, indent=2) + "\n")
     for item in checked:
@@ -99,25 +105,41 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _versions() -> dict[str, str]:
-    import os
-    import platform
+def results_dir(profile: str | None = None) -> Path:
+    """``results/<profile>/`` under the repository root (or the working directory on Colab).
 
-    import keras
-    import tensorflow as tf
-
-    return {
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "python": platform.python_version(),
-        "cpus": str(os.cpu_count()),
-        "gpu": str(len(tf.config.list_physical_devices("GPU")) or "none"),
-    }
+    ``$DLH_RESULTS_DIR`` replaces ``results/``: ``make run`` points it into ``build/`` so that a
+    headless run never overwrites the committed results.
+    """
+    override = os.environ.get(RESULTS_ENV, "").strip()
+    base = Path(override) if override else (repo_root() or Path.cwd()) / "results"
+    path = base / config.active_profile(profile)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
-def load_results(profile: str, root: Path | None = None, base: Path | None = None) -> list[dict[str, Any]]:
+def read_record(notebook: str, profile: str | None = None) -> dict[str, Any] | None:
+    """The results file another notebook wrote in this profile, or ``None`` when it has not run.
+
+    Raises:
+        ValueError: when the file exists but is not a results record (no ``metrics``).
+    """
+    path = results_dir(profile) / f"{notebook}.json"
+    if not path.exists():
+        return None
+    record = json.loads(path.read_text())
+    if not isinstance(record, dict) or "metrics" not in record:
+        raise ValueError(
+            f"{path.name} is not a results record: expected a JSON object with 'metrics'"
+        )
+    return record
+
+
+def load_results(
+    profile: str, root: Path | None = None, base: Path | None = None
+) -> list[dict[str, Any]]:
     """Every ``<base>/<profile>/*.json`` (default base: ``results/``), sorted by notebook name."""
-    base = base or (root or config.repo_root() or Path.cwd()) / "results"
+    base = base or (root or repo_root() or Path.cwd()) / "results"
     folder = base / config.active_profile(profile)
     return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
 
@@ -156,4 +178,7 @@ def results_table(records: Sequence[Mapping[str, Any]], markdown: bool = True) -
         return "\n".join(lines)
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    return "\n".join([fmt.format(*header), fmt.format(*["-" * w for w in widths])] + [fmt.format(*r) for r in rows])
+    return "\n".join(
+        [fmt.format(*header), fmt.format(*["-" * w for w in widths])]
+        + [fmt.format(*r) for r in rows]
+    )

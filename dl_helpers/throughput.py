@@ -1,11 +1,11 @@
 """Training throughput of every ``fit`` call, for ``benchmarks/run.py``.
 
-When the environment variable ``DLH_FIT_LOG`` names a file, :func:`dl_helpers.config.setup_notebook`
-calls :func:`record_fits`, and from then on every ``keras.Model.fit`` in the process appends one
-JSON line to that file: the model's name and parameter count, the batch size, how many training
-samples it processed and how long the training steps took (validation excluded). The notebooks do
-not change: the benchmark measures exactly the models they train. Without the variable nothing
-is patched.
+When the environment variable ``DLH_FIT_LOG`` names a file,
+:func:`dl_helpers.session.setup_notebook` calls :func:`record_fits`, and from then on every
+``keras.Model.fit`` in the process appends one JSON line to that file: the model's name and
+parameter count, the batch size, how many training samples it processed and how long the training
+steps took (validation excluded). The notebooks do not change: the benchmark measures exactly the
+models they train. Without the variable nothing is patched.
 """
 
 from __future__ import annotations
@@ -43,11 +43,14 @@ def _dataset_batch_size(ds: Any) -> int:
         if size is not None:
             return int(tf.get_static_value(size))
         node = getattr(node, "_input_dataset", None)
-    raise ValueError(f"cannot find the batch size of {ds!r}: expected a pipeline built with .batch(n)")
+    raise ValueError(
+        f"cannot find the batch size of {ds!r}: expected a pipeline built with .batch(n)"
+    )
 
 
 def _batch_size(x: Any, kwargs: dict[str, Any]) -> int:
-    """Samples per training step: ``batch_size`` for arrays (Keras's default 32), else the pipeline's.
+    """Samples per training step: ``batch_size`` for arrays (Keras's default 32), else the
+    pipeline's.
 
     A ``PyDataset`` is asked for batch 0 (indexing one does not advance its random state).
     """
@@ -64,16 +67,22 @@ def _n_samples(x: Any, validation_split: float) -> int | None:
     """Training samples per epoch for array inputs (after ``validation_split``), else ``None``."""
     if _is_batched(x):
         return None
-    first = x[0] if isinstance(x, (list, tuple)) else (next(iter(x.values())) if isinstance(x, dict) else x)
+    first = (
+        x[0]
+        if isinstance(x, (list, tuple))
+        else (next(iter(x.values())) if isinstance(x, dict) else x)
+    )
     n = len(first)
-    return int(math.floor(n * (1.0 - validation_split))) if validation_split else n  # as Keras splits
+    return (
+        int(math.floor(n * (1.0 - validation_split))) if validation_split else n
+    )  # as Keras splits
 
 
 def _callback(path: Path, batch_size: int, samples_per_epoch: int | None):
     import keras
 
     class FitLog(keras.callbacks.Callback):
-        """Times the training steps of each epoch (validation excluded) and logs one line per fit."""
+        """Times each epoch's training steps (validation excluded); logs one line per fit."""
 
         def on_train_begin(self, logs=None):
             self.epochs: list[tuple[int, float]] = []  # (steps, training seconds) per epoch
@@ -132,7 +141,9 @@ def record_fits(path: str | Path) -> None:
     def fit(self, x=None, y=None, *args, **kwargs):
         if args:  # positional batch_size etc.: leave such calls unmeasured rather than guess
             return original(self, x, y, *args, **kwargs)
-        callback = _callback(path, _batch_size(x, kwargs), _n_samples(x, kwargs.get("validation_split", 0.0)))
+        callback = _callback(
+            path, _batch_size(x, kwargs), _n_samples(x, kwargs.get("validation_split", 0.0))
+        )
         kwargs["callbacks"] = [*(kwargs.get("callbacks") or []), callback]
         return original(self, x, y, **kwargs)
 
@@ -154,6 +165,8 @@ def read_fit_log(path: str | Path) -> list[dict[str, Any]]:
     records = []
     for line in Path(path).read_text().splitlines():
         record = json.loads(line)
-        record["samples_per_s"] = record["samples"] / record["seconds"] if record["seconds"] > 0 else float("nan")
+        record["samples_per_s"] = (
+            record["samples"] / record["seconds"] if record["seconds"] > 0 else float("nan")
+        )
         records.append(record)
     return records

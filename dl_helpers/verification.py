@@ -1,15 +1,13 @@
-"""Pairs and metrics for verification (is this the same speaker?), and model cost measurements."""
+"""Verification (is this the same speaker?): balanced trial pairs, equal error rate, thresholds."""
 
 from __future__ import annotations
-
-import tempfile
-import time
-from pathlib import Path
 
 import numpy as np
 
 
-def make_pairs(groups: np.ndarray, n_pairs: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def make_pairs(
+    groups: np.ndarray, n_pairs: int, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Balanced pairs of item indices: half from the same group, half from different groups.
 
     Args:
@@ -41,7 +39,11 @@ def make_pairs(groups: np.ndarray, n_pairs: int, seed: int = 0) -> tuple[np.ndar
         first.append(a), second.append(b), same.append(1)
     for _ in range(n_pairs - n_same):
         g1, g2 = rng.choice(names, 2, replace=False)
-        first.append(rng.choice(members[g1])), second.append(rng.choice(members[g2])), same.append(0)
+        (
+            first.append(rng.choice(members[g1])),
+            second.append(rng.choice(members[g2])),
+            same.append(0),
+        )
     order = rng.permutation(n_pairs)
     return np.array(first)[order], np.array(second)[order], np.array(same)[order]
 
@@ -70,22 +72,3 @@ def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
     candidates = np.unique(scores)
     accuracy = [np.mean((scores >= t) == labels) for t in candidates]
     return float(candidates[int(np.argmax(accuracy))])
-
-
-def saved_size_bytes(model) -> int:
-    """Bytes of the model saved in Keras's native ``.keras`` format."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.keras"
-        model.save(path)
-        return path.stat().st_size
-
-
-def median_batch_time(model, batch: np.ndarray, repeats: int = 20) -> float:
-    """Median seconds for one forward pass over ``batch`` (after one warm-up call)."""
-    model(batch, training=False)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model(batch, training=False)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))

@@ -18,9 +18,14 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("DL_HELPERS_DATA", raising=False)
     monkeypatch.delenv("DL_HELPERS_OFFLINE", raising=False)
     monkeypatch.setenv("DL_HELPERS_CACHE", str(tmp_path / "cache"))
-    for name in ("MNIST_SOURCE", "CIFAR10_SOURCE", "FSDD_SOURCE"):
-        src = getattr(data, name)
-        monkeypatch.setattr(data, name, data.Source(src.filename, ("http://127.0.0.1:9/" + src.filename,), src.sha256))
+    for module, name in (
+        (data.vision, "MNIST_SOURCE"),
+        (data.vision, "CIFAR10_SOURCE"),
+        (data.speech, "FSDD_SOURCE"),
+    ):
+        src = getattr(module, name)
+        refused = data.Source(src.filename, ("http://127.0.0.1:9/" + src.filename,), src.sha256)
+        monkeypatch.setattr(module, name, refused)
     return tmp_path
 
 

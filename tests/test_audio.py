@@ -3,7 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dl_helpers import audio
+from dl_helpers import audio, denoising, speech_metrics
+from dl_helpers import noise as noises
 from dl_helpers.data import FSDD
 
 RNG = np.random.default_rng(0)
@@ -19,7 +20,7 @@ def test_stft_shape_and_round_trip():
     assert spec.shape == (audio.n_frames(len(y)), audio.N_BINS) and np.iscomplexobj(spec)
     mag, phase = audio.magphase(spec)
     back = audio.istft(audio.from_magphase(mag, phase), len(y))
-    assert len(back) == len(y) and audio.snr_db(y, back) > 60
+    assert len(back) == len(y) and speech_metrics.snr_db(y, back) > 60
 
 
 def test_stft_refuses_other_sample_rates():
@@ -30,17 +31,19 @@ def test_stft_refuses_other_sample_rates():
 @pytest.mark.parametrize("snr", [-5.0, 0.0, 7.5])
 def test_mix_at_snr_is_exact(snr):
     clean, noise = tone(), RNG.standard_normal(4000).astype(np.float32)
-    mixture, scaled = audio.mix_at_snr(clean, noise, snr)
-    assert audio.snr_db(clean, mixture) == pytest.approx(snr, abs=1e-3)
+    mixture, scaled = noises.mix_at_snr(clean, noise, snr)
+    assert speech_metrics.snr_db(clean, mixture) == pytest.approx(snr, abs=1e-3)
     np.testing.assert_allclose(mixture, clean + scaled, atol=1e-6)
 
 
 def test_snr_and_si_sdr_values():
     clean = tone()
-    assert audio.snr_db(clean, clean * 0.5) == pytest.approx(10 * np.log10(4), rel=1e-6)
-    assert audio.si_sdr_db(clean, clean * 0.5) == float("inf")  # scale does not matter to SI-SDR
+    assert speech_metrics.snr_db(clean, clean * 0.5) == pytest.approx(10 * np.log10(4), rel=1e-6)
+    assert speech_metrics.si_sdr_db(clean, clean * 0.5) == float(
+        "inf"
+    )  # scale does not matter to SI-SDR
     noisy = clean + 0.1 * RNG.standard_normal(len(clean)).astype(np.float32)
-    assert 0 < audio.si_sdr_db(clean, noisy) < 30
+    assert 0 < speech_metrics.si_sdr_db(clean, noisy) < 30
 
 
 @pytest.mark.parametrize(
@@ -54,14 +57,14 @@ def test_snr_and_si_sdr_values():
 )
 def test_bad_input_is_explained(clean, est, message):
     with pytest.raises(ValueError, match=message):
-        audio.snr_db(clean, est)
+        speech_metrics.snr_db(clean, est)
 
 
 def test_noise_colours_have_the_right_slope():
     n = 2**15
     slopes = {}
     for kind in ("white", "pink", "brown"):
-        y = audio.make_noise(kind, n, np.random.default_rng(1))
+        y = noises.make_noise(kind, n, np.random.default_rng(1))
         power = np.abs(np.fft.rfft(y)) ** 2
         f = np.fft.rfftfreq(n)
         band = (f > 0.01) & (f < 0.4)
@@ -73,18 +76,18 @@ def test_noise_colours_have_the_right_slope():
 
 
 def test_hum_is_tonal_at_50_or_60_hz():
-    y = audio.make_noise("hum", 8000, np.random.default_rng(2))
+    y = noises.make_noise("hum", 8000, np.random.default_rng(2))
     peak = np.argmax(np.abs(np.fft.rfft(y))) * audio.SR / 8000
     assert peak in (50.0, 60.0)
 
 
 def test_babble_and_unknown_noise():
     pool = [tone(3000, f) for f in (200, 300, 400, 500, 600)]
-    assert audio.make_noise("babble", 5000, RNG, pool).shape == (5000,)
+    assert noises.make_noise("babble", 5000, RNG, pool).shape == (5000,)
     with pytest.raises(ValueError, match="needs a pool"):
-        audio.make_noise("babble", 100, RNG)
+        noises.make_noise("babble", 100, RNG)
     with pytest.raises(ValueError, match="unknown noise type 'rain'"):
-        audio.make_noise("rain", 100, RNG)
+        noises.make_noise("rain", 100, RNG)
 
 
 def _tiny_fsdd() -> FSDD:
@@ -96,12 +99,12 @@ def _tiny_fsdd() -> FSDD:
 
 def test_build_noisy_pairs_is_seeded_and_exact():
     fsdd = _tiny_fsdd()
-    a = audio.build_noisy_pairs(fsdd, seed=3, progress=False)
-    b = audio.build_noisy_pairs(fsdd, seed=3, progress=False)
-    assert len(a) == 12 and set(a.noise_type) <= set(audio.NOISE_TYPES)
+    a = denoising.build_noisy_pairs(fsdd, seed=3, progress=False)
+    b = denoising.build_noisy_pairs(fsdd, seed=3, progress=False)
+    assert len(a) == 12 and set(a.noise_type) <= set(noises.NOISE_TYPES)
     assert all(np.array_equal(x, y) for x, y in zip(a.noisy, b.noisy))
     for i in range(12):
-        assert audio.snr_db(a.clean[i], a.noisy[i]) == pytest.approx(a.snr[i], abs=1e-3)
+        assert speech_metrics.snr_db(a.clean[i], a.noisy[i]) == pytest.approx(a.snr[i], abs=1e-3)
         assert -5 <= a.snr[i] <= 10
     assert len(a.subset(a.index < 5)) == 6
 
@@ -110,15 +113,15 @@ def test_build_noisy_pairs_rejects_other_sample_rates():
     fsdd = _tiny_fsdd()
     fsdd.sr = 16000
     with pytest.raises(ValueError, match="16000 Hz; expected 8000 Hz"):
-        audio.build_noisy_pairs(fsdd, progress=False)
+        denoising.build_noisy_pairs(fsdd, progress=False)
 
 
 def test_pad_and_ideal_mask():
-    padded = audio.pad_sequences([np.ones((2, 3)), np.ones((4, 3))])
+    padded = denoising.pad_batch([np.ones((2, 3)), np.ones((4, 3))])
     assert padded.shape == (2, 4, 3) and padded[0, 2:].sum() == 0
     with pytest.raises(ValueError, match="feature shape"):
-        audio.pad_sequences([np.ones((2, 3)), np.ones((2, 4))])
-    mask = audio.ideal_ratio_mask(np.array([[3.0, 0.0]]), np.array([[4.0, 1.0]]))
+        denoising.pad_batch([np.ones((2, 3)), np.ones((2, 4))])
+    mask = denoising.ideal_ratio_mask(np.array([[3.0, 0.0]]), np.array([[4.0, 1.0]]))
     np.testing.assert_allclose(mask, [[0.6, 0.0]], atol=1e-6)
 
 
@@ -128,17 +131,55 @@ def test_log_mel_shape():
 
 def test_spectral_distances():
     ref = 1 + RNG.random((5, audio.N_BINS))
-    assert audio.log_spectral_distance(ref, ref) == 0
-    assert audio.log_spectral_distance(ref, ref * 10) == pytest.approx(20, rel=1e-6)
-    assert audio.magnitude_snr_db(ref, ref * 0.9) == pytest.approx(20, rel=1e-6)
+    assert speech_metrics.log_spectral_distance(ref, ref) == 0
+    assert speech_metrics.log_spectral_distance(ref, ref * 10) == pytest.approx(20, rel=1e-6)
+    assert speech_metrics.magnitude_snr_db(ref, ref * 0.9) == pytest.approx(20, rel=1e-6)
     with pytest.raises(ValueError, match="one shape"):
-        audio.log_spectral_distance(ref, ref[:-1])
+        speech_metrics.log_spectral_distance(ref, ref[:-1])
     with pytest.raises(ValueError, match="silent"):
-        audio.magnitude_snr_db(np.zeros((2, 2)), np.ones((2, 2)))
+        speech_metrics.magnitude_snr_db(np.zeros((2, 2)), np.ones((2, 2)))
 
 
 def test_babble_for_a_single_speaker_subset_uses_the_source():
     fsdd = _tiny_fsdd()
     one = fsdd.subset(fsdd.speaker == "a")
-    pairs = audio.build_noisy_pairs(one, noise_types=["babble"], progress=False, babble_source=fsdd)
+    pairs = denoising.build_noisy_pairs(
+        one, noise_types=["babble"], progress=False, babble_source=fsdd
+    )
     assert len(pairs) == 2 and all(t == "babble" for t in pairs.noise_type)
+
+
+def test_pad_batch_matches_keras_post_padding():
+    import keras
+
+    seqs = [RNG.random((3, 4)).astype(np.float32), RNG.random((5, 4)).astype(np.float32)]
+    ours = denoising.pad_batch(seqs)
+    theirs = keras.utils.pad_sequences(seqs, padding="post", dtype="float32")
+    assert ours.shape == (2, 5, 4) and ours.dtype == np.float32
+    np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(ours[0, 3:], 0)
+    with pytest.raises(ValueError, match="no sequences"):
+        denoising.pad_batch([])
+
+
+def test_mask_model_reads_the_layer_named_mask():
+    import keras
+
+    feats = keras.Input((None, 3))
+    mag = keras.Input((None, 3))
+    mask = keras.layers.Dense(3, activation="sigmoid", name="mask")(feats)
+    masker = keras.Model([feats, mag], keras.layers.Multiply()([mask, mag]))
+    sub = denoising.mask_model(masker)
+    x = RNG.random((1, 2, 3)).astype(np.float32)
+    out = np.asarray(sub.predict(x, verbose=0))
+    assert out.shape == (1, 2, 3) and np.all((out > 0) & (out < 1))
+    with pytest.raises(ValueError, match="no layer named 'mask'"):
+        denoising.mask_model(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+
+
+def test_fsdd_split_rule_is_one_fact():
+    from dl_helpers import data
+
+    idx = np.array([0, 4, 5, 49])
+    np.testing.assert_array_equal(data.is_test_index(idx), [True, True, False, False])
+    assert audio.SR == data.FSDD_SAMPLE_RATE

@@ -18,14 +18,32 @@ def test_report_detects_stale_table(tmp_path, monkeypatch):
     (tmp_path / "README.md").write_text(f"x\n{cli.README_START}\nold\n{cli.README_END}\n")
     res = tmp_path / "results" / "standard"
     res.mkdir(parents=True)
-    (res / "01_demo.json").write_text(json.dumps({
-        "notebook": "01_demo", "wall_time_s": 60, "versions": {"tensorflow": "2", "keras": "3", "cpus": "2"},
-        "claims": [{"text": "c", "op": ">=", "threshold": 1, "value": 2, "holds": True, "reference": "seed"}]}))
+    (res / "01_demo.json").write_text(
+        json.dumps(
+            {
+                "notebook": "01_demo",
+                "wall_time_s": 60,
+                "versions": {"tensorflow": "2", "keras": "3", "cpus": "2"},
+                "claims": [
+                    {
+                        "text": "c",
+                        "op": ">=",
+                        "threshold": 1,
+                        "value": 2,
+                        "holds": True,
+                        "reference": "seed",
+                    }
+                ],
+            }
+        )
+    )
     monkeypatch.chdir(tmp_path)
     assert cli.main(["report", "--check"]) == 1
     assert cli.main(["report"]) == 0
     assert cli.main(["report", "--check"]) == 0
-    assert "| 01_demo | c | 2 | >= 1 | seed | pass | 1.0 min |" in (tmp_path / "README.md").read_text()
+    assert (
+        "| 01_demo | c | 2 | >= 1 | seed | pass | 1.0 min |" in (tmp_path / "README.md").read_text()
+    )
 
 
 def test_run_with_no_notebooks_is_not_an_error(tmp_path, monkeypatch, capsys):

@@ -25,7 +25,9 @@ def test_unknown_profile_lists_valid_names(monkeypatch):
 
 def test_profile_settings_returns_active_column(capsys):
     s = config.profile_settings(
-        quick={"epochs": 1, "n": 10}, standard={"epochs": 5, "n": 100}, full={"epochs": 50, "n": 1000},
+        quick={"epochs": 1, "n": 10},
+        standard={"epochs": 5, "n": 100},
+        full={"epochs": 50, "n": 1000},
         profile="quick",
     )
     assert s.epochs == 1 and s["n"] == 10 and s.profile == "quick"
@@ -35,7 +37,12 @@ def test_profile_settings_returns_active_column(capsys):
 
 def test_profile_settings_rejects_mismatched_keys():
     with pytest.raises(ValueError, match="missing: \\['n'\\]"):
-        config.profile_settings(quick={"epochs": 1}, standard={"epochs": 5, "n": 1}, full={"epochs": 5, "n": 1}, show=False)
+        config.profile_settings(
+            quick={"epochs": 1},
+            standard={"epochs": 5, "n": 1},
+            full={"epochs": 5, "n": 1},
+            show=False,
+        )
 
 
 def test_undeclared_setting_is_a_clear_error():
@@ -58,14 +65,3 @@ def test_seed_everything_repeats_numpy_and_keras():
 def test_seed_must_be_non_negative_int():
     with pytest.raises(ValueError, match="non-negative integer"):
         config.seed_everything(-1)
-
-
-def test_results_dir_is_per_profile(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    path = config.results_dir("quick")
-    assert path.name == "quick" and path.parent.name == "results" and path.is_dir()
-
-
-def test_results_dir_override(tmp_path, monkeypatch):
-    monkeypatch.setenv("DLH_RESULTS_DIR", str(tmp_path / "elsewhere"))
-    assert config.results_dir("standard") == tmp_path / "elsewhere" / "standard"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from dl_helpers import data
+from dl_helpers import data, session
 
 
 def _write_mnist(folder: Path, n: int = 20, **override) -> Path:
@@ -45,7 +45,7 @@ def test_mnist_from_offline_folder(isolated_data, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "train 20, test 10" in out and "$DL_HELPERS_DATA/mnist.npz" in out
     assert str(isolated_data) not in out  # never an absolute path in a notebook's output
-    assert data.PROVENANCE["mnist"].startswith("MNIST: train 20")
+    assert session.sources()["mnist"].startswith("MNIST: train 20")
 
 
 def test_cache_is_used_when_no_offline_folder(isolated_data):
@@ -59,8 +59,10 @@ def test_cifar_npz_format(isolated_data, monkeypatch):
     folder.mkdir()
     np.savez(
         folder / "cifar10.npz",
-        x_train=np.zeros((10, 32, 32, 3), np.uint8), y_train=np.arange(10, dtype=np.uint8)[:, None],
-        x_test=np.zeros((5, 32, 32, 3), np.uint8), y_test=np.arange(5, dtype=np.uint8)[:, None],
+        x_train=np.zeros((10, 32, 32, 3), np.uint8),
+        y_train=np.arange(10, dtype=np.uint8)[:, None],
+        x_test=np.zeros((5, 32, 32, 3), np.uint8),
+        y_test=np.arange(5, dtype=np.uint8)[:, None],
     )
     monkeypatch.setenv("DL_HELPERS_DATA", str(folder))
     (x, y), _ = data.load_cifar10()
@@ -83,7 +85,8 @@ def test_fsdd_listing_checksum_matches_sha256sum_format(tmp_path):
     _write_wav(tmp_path, "b.wav")
     _write_wav(tmp_path, "a.wav", sr=16000)
     lines = "".join(
-        f"{hashlib.sha256((tmp_path / n).read_bytes()).hexdigest()}  {n}\n" for n in ("a.wav", "b.wav")
+        f"{hashlib.sha256((tmp_path / n).read_bytes()).hexdigest()}  {n}\n"
+        for n in ("a.wav", "b.wav")
     )
     assert data.fsdd_listing_sha256(tmp_path) == hashlib.sha256(lines.encode()).hexdigest()
 
@@ -137,7 +140,9 @@ def test_checksum_mismatch_deletes_download(isolated_data, monkeypatch):
 
 def test_download_with_matching_checksum(isolated_data):
     served = _write_mnist(isolated_data / "server")
-    src = data.Source("mnist.npz", ("http://127.0.0.1:9/mnist.npz", served.as_uri()), data.sha256_of(served))
+    src = data.Source(
+        "mnist.npz", ("http://127.0.0.1:9/mnist.npz", served.as_uri()), data.sha256_of(served)
+    )
     path = data.download(src, isolated_data / "cache")  # the first mirror refuses, the second works
     assert path.exists() and data.sha256_of(path) == src.sha256
 

@@ -10,9 +10,9 @@ def test_patches_round_trip_and_order():
     x = np.arange(2 * 28 * 28).reshape(2, 28, 28)
     seq = images.to_patches(x, 7)
     assert seq.shape == (2, 16, 49)
-    np.testing.assert_array_equal(seq[0, 0], x[0, :7, :7].ravel())     # patch 1: top-left
-    np.testing.assert_array_equal(seq[0, 3], x[0, :7, 21:].ravel())    # patch 4: top-right
-    np.testing.assert_array_equal(seq[0, 4], x[0, 7:14, :7].ravel())   # patch 5: second row
+    np.testing.assert_array_equal(seq[0, 0], x[0, :7, :7].ravel())  # patch 1: top-left
+    np.testing.assert_array_equal(seq[0, 3], x[0, :7, 21:].ravel())  # patch 4: top-right
+    np.testing.assert_array_equal(seq[0, 4], x[0, 7:14, :7].ravel())  # patch 5: second row
     np.testing.assert_array_equal(images.from_patches(seq, 7), x)
 
 

@@ -50,8 +50,9 @@ def test_random_unit_probes_informative_vs_noise():
     rng = np.random.default_rng(0)
     y = np.repeat(np.arange(10), 40)
     informative = np.eye(10)[y].repeat(3, axis=1) + 0.1 * rng.random((400, 30))
-    res = analysis.random_unit_probes(informative, y, informative, y, n_units=10, n_draws=5, seed=0,
-                                      val=(informative, y))
+    res = analysis.random_unit_probes(
+        informative, y, informative, y, n_units=10, n_draws=5, seed=0, val=(informative, y)
+    )
     assert res["logistic"].shape == (5,) and res["units"].shape == (5, 10) and "logistic_val" in res
     noise = rng.random((400, 30))
     res_noise = analysis.random_unit_probes(noise, y, rng.random((400, 30)), y, n_draws=5)

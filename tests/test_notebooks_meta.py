@@ -66,9 +66,53 @@ def test_colab_install_branch_installs_from_a_clone(tmp_path):
         + "\nimport importlib, dl_helpers\nprint(dl_helpers.__version__)\n"
     )
     env = {**os.environ, "PIP_NO_DEPS": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    done = subprocess.run([str(python), "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run(
+        [str(python), "-c", script], capture_output=True, text=True, env=env, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith(dl_helpers.__version__)
     # and the branch does nothing outside Colab, where dl_helpers is importable
-    again = subprocess.run([sys.executable, "-c", install_part], capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-c", install_part], capture_output=True, text=True, timeout=60
+    )
     assert again.returncode == 0 and again.stdout == ""
+
+
+def _jupytext_options() -> dict:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["jupytext"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_text_twin_is_in_sync(path):
+    """Every notebook has a py:percent twin holding the same cells (``make sync`` mends it)."""
+    jupytext = pytest.importorskip("jupytext")
+    options = _jupytext_options()
+    assert options["formats"] == "ipynb,py:percent"
+    twin = path.with_suffix(".py")
+    assert twin.exists(), f"{twin.name} is missing: run `make sync`"
+    fmt = {
+        "extension": ".py",
+        "format_name": "percent",
+        "notebook_metadata_filter": options["notebook_metadata_filter"],
+        "cell_metadata_filter": options["cell_metadata_filter"],
+    }
+    expected = jupytext.writes(jupytext.read(path), fmt=fmt)
+    assert twin.read_text() == expected, f"{path.name} and {twin.name} differ: run `make sync`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_names_its_kernel(path):
+    """A kernelspec, so JupyterLab does not pick one (and mark the notebook modified) on open."""
+    assert json.loads(path.read_text())["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_code_cells_are_short(path):
+    """Cells a student reads stay short: the average code cell is at most 10 lines."""
+    code = [_source(c) for c in _cells(path) if c["cell_type"] == "code"]
+    average = sum(len(s.splitlines()) for s in code) / len(code)
+    assert average <= 10, f"average code cell is {average:.1f} lines; split long cells"

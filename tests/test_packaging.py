@@ -21,7 +21,11 @@ def _norm(req: str) -> tuple[str, str]:
 def test_environment_yml_matches_pyproject():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     # requirements with an environment marker (e.g. tomli on Python < 3.11) do not apply to 3.11
-    wanted = dict(_norm(r) for r in meta["dependencies"] + meta["optional-dependencies"]["dev"] if ";" not in r)
+    wanted = dict(
+        _norm(r)
+        for r in meta["dependencies"] + meta["optional-dependencies"]["dev"]
+        if ";" not in r
+    )
     lines = (ROOT / "environment.yml").read_text().splitlines()
     pip_start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
     listed = dict(

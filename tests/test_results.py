@@ -13,9 +13,14 @@ def test_claims_print_text_and_write_json(tmp_path, capsys):
         Claim("accuracy reaches the profile threshold", "acc", ">=", 0.9, reference="seed 0.98"),
         Claim("loss stays below the profile threshold", "loss", "<", 0.1),
     ]
-    record = results.report_claims("99_demo", {"acc": 0.95, "loss": 0.2}, claims, profile="quick", out_dir=tmp_path)
+    record = results.report_claims(
+        "99_demo", {"acc": 0.95, "loss": 0.2}, claims, profile="quick", out_dir=tmp_path
+    )
     out = capsys.readouterr().out.splitlines()
-    assert out == ["accuracy reaches the profile threshold ... True", "loss stays below the profile threshold ... False"]
+    assert out == [
+        "accuracy reaches the profile threshold ... True",
+        "loss stays below the profile threshold ... False",
+    ]
     saved = json.loads((tmp_path / "99_demo.json").read_text())
     assert saved == record and saved["profile"] == "quick"
     assert [c["holds"] for c in saved["claims"]] == [True, False]
@@ -33,7 +38,36 @@ def test_unknown_metric_and_op():
 
 
 def test_table_marks_failures():
-    rec = {"notebook": "01_x", "wall_time_s": 120.0, "claims": [
-        {"text": "a", "op": ">=", "threshold": 1, "value": 0.5, "holds": False, "reference": ""}]}
+    rec = {
+        "notebook": "01_x",
+        "wall_time_s": 120.0,
+        "claims": [
+            {"text": "a", "op": ">=", "threshold": 1, "value": 0.5, "holds": False, "reference": ""}
+        ],
+    }
     table = results.results_table([rec], markdown=True)
     assert "| 01_x | a | 0.5 | >= 1 |  | FAIL | 2.0 min |" in table
+
+
+def test_results_dir_is_per_profile_and_never_in_the_repo(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLH_RESULTS_DIR", str(tmp_path / "elsewhere"))
+    path = results.results_dir("quick")
+    assert path == tmp_path / "elsewhere" / "quick" and path.is_dir()
+
+
+def test_results_dir_outside_a_repo_uses_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("DLH_RESULTS_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(results, "repo_root", lambda: None)
+    assert results.results_dir("standard") == tmp_path / "results" / "standard"
+
+
+def test_read_record_returns_another_notebooks_metrics(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLH_RESULTS_DIR", str(tmp_path))
+    assert results.read_record("03_demo", "quick") is None
+    claims = [Claim("a", "m", ">", 0)]
+    results.report_claims("03_demo", {"m": 1.5}, claims, profile="quick", data={"x": "y"})
+    assert results.read_record("03_demo", "quick")["metrics"] == {"m": 1.5}
+    (tmp_path / "quick" / "04_bad.json").write_text("[1, 2]")
+    with pytest.raises(ValueError, match="expected a JSON object with 'metrics'"):
+        results.read_record("04_bad", "quick")

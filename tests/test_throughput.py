@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dl_helpers import config, throughput
+from dl_helpers import config, session, throughput
 
 
 @pytest.fixture
@@ -21,7 +21,9 @@ def fit_log(tmp_path: Path):
 def _tiny_model(name: str):
     import keras
 
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")], name=name)
+    model = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(2, activation="softmax")], name=name
+    )
     model.compile("sgd", "sparse_categorical_crossentropy")
     return model
 
@@ -39,14 +41,16 @@ def test_array_fit_counts_exact_training_samples(fit_log: Path):
 def test_dataset_fit_counts_steps_times_batch(fit_log: Path):
     import tensorflow as tf
 
-    ds = tf.data.Dataset.from_tensor_slices((np.zeros((40, 3), "float32"), np.zeros(40, "int64"))).batch(8)
+    ds = tf.data.Dataset.from_tensor_slices(
+        (np.zeros((40, 3), "float32"), np.zeros(40, "int64"))
+    ).batch(8)
     _tiny_model("dataset").fit(ds, epochs=2, shuffle=False, verbose=0)
     (record,) = throughput.read_fit_log(fit_log)
     assert record["batch_size"] == 8 and record["samples"] == 40 and not record["exact"]
 
 
 def test_recording_leaves_a_shuffled_augmented_fit_unchanged(fit_log: Path):
-    """The benchmark must measure the notebook's own run: same seed, same weights with or without it."""
+    """The benchmark must measure the notebook's own run: same seed, same weights either way."""
     import tensorflow as tf
 
     x, y = np.random.default_rng(0).normal(size=(64, 3)).astype("float32"), np.arange(64) % 2
@@ -56,8 +60,13 @@ def test_recording_leaves_a_shuffled_augmented_fit_unchanged(fit_log: Path):
             throughput.stop_recording()
         config.seed_everything(0)
         noise = tf.random.Generator.from_seed(1)
-        ds = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(64, seed=0).batch(8)
-              .map(lambda xb, yb: (xb + noise.normal(tf.shape(xb)), yb)).prefetch(1))
+        ds = (
+            tf.data.Dataset.from_tensor_slices((x, y))
+            .shuffle(64, seed=0)
+            .batch(8)
+            .map(lambda xb, yb: (xb + noise.normal(tf.shape(xb)), yb))
+            .prefetch(1)
+        )
         model = _tiny_model("shuffled")
         model.fit(ds, epochs=2, shuffle=False, verbose=0)  # the pipeline shuffles
         return model.get_weights()
@@ -80,11 +89,11 @@ def test_recording_is_off_without_the_variable(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.delenv(throughput.FIT_LOG_ENV, raising=False)
     original = keras.Model.fit
-    config.setup_notebook(seed=0)
+    session.setup_notebook(seed=0)
     assert keras.Model.fit is original
     monkeypatch.setenv(throughput.FIT_LOG_ENV, str(tmp_path / "log.jsonl"))
     try:
-        config.setup_notebook(seed=0)
+        session.setup_notebook(seed=0)
         assert keras.Model.fit is not original
     finally:
         throughput.stop_recording()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dl_helpers import verification
+from dl_helpers import model_cost, verification
 
 
 def test_pairs_are_balanced_seeded_and_correct():
@@ -16,7 +16,9 @@ def test_pairs_are_balanced_seeded_and_correct():
     assert all(np.array_equal(x, y) for x, y in zip((first, second, same), again))
 
 
-@pytest.mark.parametrize("groups, message", [(["a", "a", "a"], "two groups"), (["a", "a", "b"], "has one item")])
+@pytest.mark.parametrize(
+    "groups, message", [(["a", "a", "a"], "two groups"), (["a", "a", "b"], "has one item")]
+)
 def test_pairs_bad_groups(groups, message):
     with pytest.raises(ValueError, match=message):
         verification.make_pairs(np.array(groups), 10)
@@ -38,5 +40,5 @@ def test_model_costs_are_measured():
     import keras
 
     model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)])
-    assert verification.saved_size_bytes(model) > 1000
-    assert verification.median_batch_time(model, np.zeros((16, 8), "float32"), repeats=3) > 0
+    assert model_cost.saved_size_bytes(model) > 1000
+    assert model_cost.median_batch_time(model, np.zeros((16, 8), "float32"), repeats=3) > 0

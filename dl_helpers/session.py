@@ -1,0 +1,126 @@
+"""One notebook run: quiet logs, the libraries and machine it ran on, its clock and its data.
+
+:func:`setup_notebook` is what a notebook's setup cell calls. What it starts (the clock) and what
+the loaders note here (where each dataset came from) is read back by
+:func:`dl_helpers.results.report_claims` through :func:`elapsed_since_setup` and :func:`sources`,
+so the results file says how long the run took and on what data.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+
+from . import config
+from .throughput import FIT_LOG_ENV, record_fits
+
+_STATE: dict = {"started": None, "sources": {}}
+
+
+def quiet_logging() -> None:
+    """Notebook-friendly logging: no TF C++ chatter, no absl warnings, no ANSI progress bars.
+
+    Keras progress bars are still available with ``verbose=1``; notebooks use ``verbose=2``
+    (one line per epoch) so that saved outputs stay small and readable.
+    """
+    # 3 also hides C++ ERROR lines such as TF 2.21's harmless "NodeDef mentions attribute
+    # use_unbounded_threadpool"; Python exceptions are unaffected.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    import logging
+    import warnings
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    tf = _import_tensorflow_quietly()
+
+    tf.get_logger().setLevel(logging.ERROR)  # e.g. retracing notices from predict() in a loop
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*np.object.*")
+    # tqdm.auto (imported by a dependency) warns once that ipywidgets is missing; our progress
+    # bars are plain text and do not need it.
+    warnings.filterwarnings("ignore", message="IProgress not found")
+
+
+def _import_tensorflow_quietly():
+    """Import TensorFlow with file descriptor 2 silenced.
+
+    TF's C++ start-up lines ("All log messages before absl::InitializeLog() ...", "Could not find
+    cuda drivers ...") are written straight to fd 2 before any log level applies, so notebooks
+    would show them as red stderr. Real import errors still raise.
+    """
+    import sys
+
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+    finally:
+        os.dup2(saved, 2)
+        os.close(devnull)
+        os.close(saved)
+    return tf
+
+
+def library_versions() -> dict[str, str]:
+    """The libraries and machine a run used: versions, CPU count and visible GPUs.
+
+    The one place versions are collected: the setup cell prints them and results files keep them.
+    """
+    import keras
+    import sklearn
+    import tensorflow as tf
+
+    versions = {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+    try:
+        import librosa
+
+        versions["librosa"] = librosa.__version__
+    except ImportError:  # pragma: no cover
+        versions["librosa"] = "missing"
+    versions["cpus"] = str(os.cpu_count())
+    versions["gpu"] = str(len(tf.config.list_physical_devices("GPU")) or "none")
+    return versions
+
+
+def setup_notebook(seed: int = 42) -> dict[str, str]:
+    """Everything a notebook's setup cell does: quiet logs, seed, start the clock, print versions.
+
+    Returns the versions it printed (also kept in the results file).
+    """
+    _STATE["started"] = time.perf_counter()
+    quiet_logging()
+    config.seed_everything(seed)
+    if os.environ.get(FIT_LOG_ENV):  # set by benchmarks/run.py only
+        record_fits(os.environ[FIT_LOG_ENV])
+    versions = library_versions()
+    print(" | ".join(f"{k} {v}" for k, v in versions.items()))
+    print(f"profile: {config.active_profile()} | seed: {seed}")
+    return versions
+
+
+def elapsed_since_setup() -> float | None:
+    """Seconds since :func:`setup_notebook` ran in this process, or ``None``."""
+    started = _STATE["started"]
+    return None if started is None else time.perf_counter() - started
+
+
+def record_source(dataset: str, line: str) -> None:
+    """Note where ``dataset`` came from (a loader calls this once per load) and print the line."""
+    _STATE["sources"][dataset] = line
+    print(line)
+
+
+def sources() -> dict[str, str]:
+    """Where each dataset loaded in this process came from, one line each (a copy)."""
+    return dict(_STATE["sources"])
