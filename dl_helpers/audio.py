@@ -3,23 +3,54 @@
 One set of STFT defaults serves every notebook: a 256-sample window (32 ms at 8 kHz, 129
 frequency bins of 31.25 Hz) with a hop of 64 samples (8 ms). Spectrograms are **time-major**,
 shape (frames, bins), because that is what recurrent and 1-D convolutional layers read.
+
+Units: a waveform is an array of **float samples at full scale 1.0** (what
+``soundfile.read(..., dtype="float32")`` and :func:`dl_helpers.data.load_fsdd` give). Integer
+arrays (16-bit PCM as ``scipy.io.wavfile`` reads it, for example) are refused with the
+conversion to apply (``y / 32768`` for int16) rather than guessed at. :func:`stft` and
+:func:`log_mel`, whose outputs are in absolute units, also refuse float waveforms that peak
+above :data:`MAX_PEAK` (100 times full scale): such a signal is integer PCM cast to float without
+scaling.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .checks import check_count
 from .data.speech import FSDD_SAMPLE_RATE
 
 SR = FSDD_SAMPLE_RATE  # the helpers are set up for FSDD's 8 kHz speech
 N_FFT = 256
 HOP = 64
 N_BINS = N_FFT // 2 + 1
+#: :func:`stft` and :func:`log_mel` refuse float waveforms whose peak is above this (full scale
+#: is 1.0; mixtures and unit-variance noise stay far below it).
+MAX_PEAK = 100.0
 
 
 def check_wave(y: np.ndarray, name: str = "signal") -> np.ndarray:
-    """``y`` as a float64 1-D waveform; a clear error when it is not 1-D, empty or not finite."""
+    """``y`` as a float64 1-D waveform; a clear error when it is not 1-D, empty or not finite.
+
+    Raises:
+        ValueError: also for integer or boolean samples (PCM must be scaled to floats at full
+            scale 1.0 first; the message gives the divisor) and for complex or non-numeric ones.
+    """
     y = np.asarray(y)
+    if y.dtype == bool or np.issubdtype(y.dtype, np.integer):
+        scale = {1: "128", 2: "32768", 4: "2**31", 8: "2**63"}.get(y.dtype.itemsize, "its range")
+        unsigned = np.issubdtype(y.dtype, np.unsignedinteger)
+        fix = (
+            "pass float samples"
+            if y.dtype == bool
+            else f"divide by {scale}" + (" after subtracting the midpoint" if unsigned else "")
+        )
+        raise ValueError(
+            f"{name} has {y.dtype} samples; expected float samples at full scale 1.0 (in [-1, 1]) "
+            f"- {fix}, or read the file with soundfile.read(path, dtype='float32')"
+        )
+    if np.iscomplexobj(y) or not np.issubdtype(y.dtype, np.floating):
+        raise ValueError(f"{name} has {y.dtype} samples; expected real float samples")
     if y.ndim != 1:
         raise ValueError(f"{name} must be a 1-D waveform; got shape {y.shape}")
     if len(y) == 0:
@@ -27,6 +58,17 @@ def check_wave(y: np.ndarray, name: str = "signal") -> np.ndarray:
     if not np.all(np.isfinite(y)):
         raise ValueError(f"{name} contains NaN or infinite samples")
     return y.astype(np.float64)
+
+
+def check_level(y: np.ndarray, name: str = "signal") -> None:
+    """Refuse a float waveform peaking above :data:`MAX_PEAK`: integer PCM cast to float."""
+    peak = float(np.max(np.abs(y)))
+    if peak > MAX_PEAK:
+        raise ValueError(
+            f"{name} peaks at {peak:g}; expected float samples at full scale 1.0 (in [-1, 1], "
+            f"refused above {MAX_PEAK:g}). It looks like integer PCM cast to float: divide "
+            "16-bit samples by 32768"
+        )
 
 
 def check_pair(
@@ -59,17 +101,26 @@ def stft(y: np.ndarray, sr: int = SR) -> np.ndarray:
 
     check_sr(sr)
     y = check_wave(y).astype(np.float32)
+    check_level(y)
     return librosa.stft(y, n_fft=N_FFT, hop_length=HOP).T
 
 
 def istft(spec: np.ndarray, length: int, sr: int = SR) -> np.ndarray:
-    """Inverse of :func:`stft` for a (frames, 129) complex array, trimmed/padded to ``length``."""
+    """Inverse of :func:`stft` for a (frames, 129) complex array, trimmed/padded to ``length``.
+
+    Raises:
+        ValueError: another sample rate, a spectrogram that is not (frames, 129) or holds NaN,
+            or a ``length`` that is not a positive integer.
+    """
     import librosa
 
     check_sr(sr)
     spec = np.asarray(spec)
     if spec.ndim != 2 or spec.shape[1] != N_BINS:
         raise ValueError(f"spectrogram must be (frames, {N_BINS}); got shape {spec.shape}")
+    check_count(length, "length", minimum=1)
+    if not np.all(np.isfinite(spec)):
+        raise ValueError("spectrogram contains NaN or infinite values")
     return librosa.istft(spec.T, hop_length=HOP, n_fft=N_FFT, length=length).astype(np.float32)
 
 
@@ -81,28 +132,43 @@ def magphase(spec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def from_magphase(mag: np.ndarray, phase: np.ndarray) -> np.ndarray:
-    """Recombine magnitude and phase (as from :func:`magphase`) into a complex spectrogram."""
+    """Recombine magnitude and phase (as from :func:`magphase`) into a complex spectrogram.
+
+    Raises:
+        ValueError: shapes that differ, or a complex ``mag`` (pass ``np.abs`` of it).
+    """
+    if np.iscomplexobj(mag):
+        raise ValueError("mag is complex; expected a magnitude (as from magphase or np.abs)")
     if np.shape(mag) != np.shape(phase):
         raise ValueError(f"magnitude {np.shape(mag)} and phase {np.shape(phase)} shapes differ")
     return mag * phase
 
 
 def n_frames(n_samples: int) -> int:
-    """Number of STFT frames for a waveform of ``n_samples`` (centred frames)."""
+    """Number of STFT frames for a waveform of ``n_samples`` (centred frames).
+
+    Raises:
+        ValueError: when ``n_samples`` is not a positive integer.
+    """
+    check_count(n_samples, "n_samples", minimum=1)
     return 1 + n_samples // HOP
 
 
 def log_mel(y: np.ndarray, sr: int = SR, n_mels: int = 40) -> np.ndarray:
-    """Log-mel spectrogram, time-major (frames, n_mels), in dB relative to full scale."""
+    """Log-mel spectrogram, time-major (frames, n_mels), in dB relative to full scale.
+
+    Raises:
+        ValueError: what :func:`stft` refuses, or ``n_mels`` not an integer in 1-129.
+    """
     import librosa
 
     check_sr(sr)
+    check_count(n_mels, "n_mels", minimum=1)
+    if n_mels > N_BINS:
+        raise ValueError(f"n_mels is {n_mels}; expected at most {N_BINS} (the STFT's bins)")
+    wave = check_wave(y)
+    check_level(wave)
     mel = librosa.feature.melspectrogram(
-        y=check_wave(y).astype(np.float32),
-        sr=sr,
-        n_fft=N_FFT,
-        hop_length=HOP,
-        n_mels=n_mels,
-        fmax=sr / 2,
+        y=wave.astype(np.float32), sr=sr, n_fft=N_FFT, hop_length=HOP, n_mels=n_mels, fmax=sr / 2
     )
     return librosa.power_to_db(mel, ref=1.0, top_db=None).T.astype(np.float32)

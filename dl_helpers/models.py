@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Sequence
 
 import keras
+import numpy as np
 from keras import layers
+
+from .checks import check_count
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 INITIALISERS = {
@@ -32,9 +35,39 @@ def build_mnist_cnn(
     Layers are named ``conv1``, ``pool1``, ``conv2``, ..., ``dense``, ``output`` so that notebooks
     can read every layer's activations by name. The output is a softmax over ``n_classes``.
     Inputs are floats in [0, 1] of shape ``input_shape``.
+
+    Raises:
+        ValueError: no block, a filter count, ``dense_units`` or ``n_classes`` that is not a
+            positive integer (``n_classes`` >= 2), a dropout rate outside [0, 1), an
+            ``input_shape`` that is not (height, width, channels), or more blocks than the
+            input's size allows (each 3x3 convolution takes 2 pixels, each pooling halves).
     """
     if not filters:
         raise ValueError("filters must name at least one convolution block, e.g. (16, 32)")
+    if isinstance(filters, (int, str)):
+        raise ValueError(
+            f"filters must be a sequence of filter counts, e.g. (16, 32); got {filters!r}"
+        )
+    for i, n in enumerate(filters, start=1):
+        check_count(n, f"filters[{i - 1}] (block {i})", 1)
+    check_count(dense_units, "dense_units", 1)
+    check_count(n_classes, "n_classes", 2)
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be in [0, 1); got {dropout}")
+    shape = tuple(input_shape)
+    if len(shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels); got {input_shape}")
+    for axis, value in zip(("height", "width", "channels"), shape):
+        check_count(value, f"input_shape {axis}", 1)
+    size = list(shape[:2])
+    for i in range(1, len(filters) + 1):
+        if min(size) < 4:  # a 3x3 convolution leaves size - 2; pooling needs at least 2 of them
+            raise ValueError(
+                f"filters has {len(filters)} blocks but a {shape[0]}x{shape[1]} input allows "
+                f"{i - 1}: before block {i} the maps are {size[0]}x{size[1]}, and a block (3x3 "
+                "convolution, 2x2 pooling) needs at least 4x4; use fewer blocks or larger inputs"
+            )
+        size = [(s - 2) // 2 for s in size]
     inputs = keras.Input(shape=input_shape, name="pixels")
     x = inputs
     for i, n in enumerate(filters, start=1):
@@ -56,11 +89,13 @@ def build_mlp(
     input_dropout: float = 0.0,
     input_dim: int = 784,
     n_classes: int = 10,
-    seed: int = 0,
+    *,
+    seed: int,
 ) -> keras.Model:
     """A fully connected network: ``n_hidden`` Dense layers of ``width`` units, softmax output.
 
     Args:
+        n_hidden: number of hidden layers; 0 gives softmax regression (no hidden layer).
         activation: one of :data:`ACTIVATIONS`.
         init: one of ``small_normal`` (N(0, 0.01^2)), ``glorot`` (Xavier) or ``he``.
         dropout: dropout rate after every hidden layer (0 for none).
@@ -69,8 +104,14 @@ def build_mlp(
         seed: seeds every initialiser, so two builds with the same arguments start identical.
 
     Raises:
-        ValueError: for an unknown activation or initialiser, or a dropout rate outside [0, 1).
+        ValueError: for an unknown activation or initialiser, a dropout rate outside [0, 1),
+            a negative ``n_hidden``, or a ``width``, ``input_dim`` or ``n_classes`` that is not
+            a positive integer (``n_classes`` >= 2).
     """
+    check_count(n_hidden, "n_hidden", 0)
+    check_count(width, "width", 1)
+    check_count(input_dim, "input_dim", 1)
+    check_count(n_classes, "n_classes", 2)
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of {ACTIVATIONS}")
     if init not in INITIALISERS:
@@ -103,7 +144,16 @@ def stop_at(target: float, monitor: str = "val_accuracy") -> keras.callbacks.Cal
 
     Keras's ``EarlyStopping`` stops when a metric stops *improving*; this one stops when it is
     *good enough*, as the seed project did at 98% validation accuracy.
+
+    Raises:
+        ValueError: when ``target`` is not a finite number (a NaN target would never stop).
+        KeyError: at the end of the first epoch, when ``monitor`` is not in the logs (the
+            message lists the metrics that are).
     """
+    if isinstance(target, bool) or not isinstance(target, (int, float, np.number)):
+        raise ValueError(f"target must be a finite number, e.g. 0.98; got {target!r}")
+    if not np.isfinite(target):
+        raise ValueError(f"target must be a finite number, e.g. 0.98; got {target}")
 
     def check(epoch: int, logs: dict | None) -> None:
         value = (logs or {}).get(monitor)

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import audio
+from .checks import check_count
 
 
 def image_grid(
@@ -24,10 +25,20 @@ def image_grid(
     size: float = 1.0,
     row_labels: Sequence[str] | None = None,
 ):
-    """A grid of images (N, H, W) or (N, H, W, C); uint8 or floats in [0, 1]."""
+    """A grid of images (N, H, W) or (N, H, W, C); uint8 or floats in [0, 1].
+
+    Raises:
+        ValueError: images that are not (N, H, W) or (N, H, W, C) or are none, ``ncols`` that
+            is not a positive integer, or fewer ``titles`` than images.
+    """
     images = np.asarray(images)
     if images.ndim not in (3, 4):
         raise ValueError(f"images must be (N, H, W) or (N, H, W, C); got shape {images.shape}")
+    if len(images) == 0:
+        raise ValueError("images is empty; expected at least one image")
+    check_count(ncols, "ncols", 1)
+    if titles is not None and len(titles) < len(images):
+        raise ValueError(f"{len(titles)} titles for {len(images)} images; expected one per image")
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     n = len(images)
@@ -66,7 +77,17 @@ def plot_history(
     """Training (solid) and validation (dashed) curves per epoch for one or more runs.
 
     ``histories`` maps a run's name to a Keras ``History.history`` dict.
+
+    Raises:
+        ValueError: no run or no metric (a single metric name must be in a list).
+        KeyError: a run without one of ``metrics`` (the message lists what it has).
     """
+    if not histories:
+        raise ValueError("histories is empty; expected {run name: History.history}")
+    if isinstance(metrics, str):
+        raise ValueError(f"metrics must be a list of names, e.g. [{metrics!r}]; got {metrics!r}")
+    if len(metrics) == 0:
+        raise ValueError("metrics is empty; expected names such as ('accuracy', 'loss')")
     fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         for i, (name, hist) in enumerate(histories.items()):
@@ -92,8 +113,25 @@ def plot_history(
 def plot_confusion(
     y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str], title: str = "Confusion matrix"
 ):
-    """A confusion matrix (counts) with scikit-learn's display."""
+    """A confusion matrix (counts) with scikit-learn's display.
+
+    Raises:
+        ValueError: ``y_true`` and ``y_pred`` of different lengths or empty, or a number of
+            ``labels`` that is not the number of classes present in them.
+    """
     from sklearn.metrics import ConfusionMatrixDisplay
+
+    if len(y_true) != len(y_pred) or len(y_true) == 0:
+        raise ValueError(
+            f"y_true has {len(y_true)} labels and y_pred {len(y_pred)}; expected the same "
+            "number, at least one"
+        )
+    present = np.unique(np.concatenate([np.ravel(y_true), np.ravel(y_pred)]))
+    if len(labels) != len(present):
+        raise ValueError(
+            f"{len(labels)} labels given for {len(present)} classes present in y_true and "
+            f"y_pred ({present.tolist()[:12]}); expected one name per class"
+        )
 
     fig, ax = plt.subplots(figsize=(6.5, 5.5))
     ConfusionMatrixDisplay.from_predictions(
@@ -114,7 +152,24 @@ def scatter_panels(
     xlabel: str = "component 1",
     ylabel: str = "component 2",
 ):
-    """One 2-D scatter per entry of ``points`` (name -> (N, 2)), coloured by ``labels``."""
+    """One 2-D scatter per entry of ``points`` (name -> (N, 2)), coloured by ``labels``.
+
+    Raises:
+        ValueError: no panel, a panel that is not (N, 2), ``labels`` of another length, or
+            ``ncols`` that is not a positive integer.
+    """
+    if not points:
+        raise ValueError("points is empty; expected {panel name: (N, 2) array}")
+    check_count(ncols, "ncols", 1)
+    for name, xy in points.items():
+        shape = np.shape(xy)
+        if len(shape) != 2 or shape[1] != 2:
+            raise ValueError(f"points[{name!r}] has shape {shape}; expected (N, 2)")
+        if shape[0] != len(labels):
+            raise ValueError(
+                f"points[{name!r}] has {shape[0]} points but labels has {len(labels)}; "
+                "expected one label per point"
+            )
     n = len(points)
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(
@@ -141,13 +196,24 @@ def plot_spectrogram(
     db_range: float = 80.0,
     colorbar: bool = False,
 ):
-    """A time-major magnitude (or mask) spectrogram, axes in seconds and Hz (librosa.display)."""
+    """A time-major magnitude (or mask) spectrogram, axes in seconds and Hz (librosa.display).
+
+    Raises:
+        ValueError: a spectrogram that is not (frames, 129), has no frame, is complex (take
+            ``np.abs``), or holds NaN.
+    """
     import librosa
     import librosa.display
 
     mag = np.asarray(mag)
     if mag.ndim != 2 or mag.shape[1] != audio.N_BINS:
         raise ValueError(f"spectrogram must be (frames, {audio.N_BINS}); got shape {mag.shape}")
+    if mag.shape[0] == 0:
+        raise ValueError("spectrogram has no frames; expected at least one")
+    if np.iscomplexobj(mag):
+        raise ValueError("spectrogram is complex; expected a magnitude (take np.abs of it)")
+    if np.isnan(mag).any():
+        raise ValueError("spectrogram contains NaN values")
     is_mask = mag.min() >= 0 and mag.max() <= 1 and "mask" in title.lower()
     values = mag.T if is_mask else librosa.amplitude_to_db(mag.T + 1e-10, ref=1.0, top_db=db_range)
     img = librosa.display.specshow(
@@ -169,9 +235,15 @@ def plot_spectrogram(
 
 
 def players(clips: Mapping[str, np.ndarray], sr: int = audio.SR):
-    """Audio players side by side (one ``IPython.display.Audio`` per clip), labelled."""
+    """Audio players side by side (one ``IPython.display.Audio`` per clip), labelled.
+
+    Raises:
+        ValueError: no clip, or a clip that :func:`dl_helpers.audio.check_wave` refuses.
+    """
     from IPython.display import HTML, Audio
 
+    if not clips:
+        raise ValueError("clips is empty; expected {label: waveform}")
     cells = []
     for name, clip in clips.items():
         y = audio.check_wave(clip, name)

@@ -6,7 +6,7 @@ import numpy as np
 
 
 def make_pairs(
-    groups: np.ndarray, n_pairs: int, seed: int = 0
+    groups: np.ndarray, n_pairs: int, *, seed: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Balanced pairs of item indices: half from the same group, half from different groups.
 
@@ -19,8 +19,13 @@ def make_pairs(
         ``(first, second, same)``: two index arrays and a 0/1 label array, shuffled together.
 
     Raises:
-        ValueError: fewer than two groups, or a group with a single item.
+        ValueError: fewer than two groups, a group with a single item, or ``n_pairs`` not an
+            integer >= 2.
     """
+    if isinstance(n_pairs, bool) or not isinstance(n_pairs, (int, np.integer)) or n_pairs < 2:
+        raise ValueError(
+            f"n_pairs must be an integer >= 2 (half 'same', half 'different'); got {n_pairs!r}"
+        )
     groups = np.asarray(groups)
     if groups.ndim != 1:
         raise ValueError(f"groups must have shape (N,); got {groups.shape}")
@@ -51,16 +56,31 @@ def make_pairs(
 def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
     """Equal error rate and its threshold from scikit-learn's ROC curve.
 
-    The EER is where the false-acceptance rate equals the false-rejection rate (interpolated
-    between the two nearest ROC points). ``scores`` are "same" scores: higher means more similar.
+    The EER is where the false-acceptance rate (FAR) equals the false-rejection rate (FRR). It is
+    read at the nearest ROC point, without interpolation: the ROC point where |FAR - FRR| is
+    smallest, and the EER is the mean of FAR and FRR there (exact when the two meet at a point;
+    with few pairs it can differ from an interpolated EER by up to half a step of the curve).
+    The threshold is that point's score: a pair is "same" when its score is >= the threshold.
+    ``scores`` are "same" scores: higher means more similar.
+
+    Raises:
+        ValueError: labels and scores of different shapes, labels that are not 0/1 with both
+            classes present, non-finite scores, or scores that are all equal (they separate
+            nothing: every threshold accepts all pairs or none, and none is an EER threshold).
     """
     from sklearn.metrics import roc_curve
 
     labels, scores = np.asarray(labels), np.asarray(scores)
     if labels.shape != scores.shape:
         raise ValueError(f"labels {labels.shape} and scores {scores.shape} differ in shape")
+    _check_scores(labels, scores)
     if len(np.unique(labels)) != 2:
         raise ValueError("labels must contain both classes (0 and 1)")
+    if np.ptp(scores) == 0:
+        raise ValueError(
+            f"all {scores.size} scores are equal ({scores.flat[0]:g}): they cannot separate "
+            "'same' from 'different', so there is no EER threshold; expected scores that vary"
+        )
     fpr, tpr, thresholds = roc_curve(labels, scores)
     fnr = 1 - tpr
     k = int(np.argmin(np.abs(fnr - fpr)))
@@ -68,7 +88,34 @@ def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, flo
 
 
 def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
-    """The score threshold with the highest accuracy on (validation) pairs."""
+    """The score threshold with the highest accuracy on (validation) pairs.
+
+    A pair counts as "same" when its score is >= the threshold; ties go to the lowest threshold.
+
+    Raises:
+        ValueError: labels and scores of different shapes (for example (N, 1) model outputs
+            against (N,) labels: take ``[:, 0]``), no pairs, labels that are not 0/1, or
+            non-finite scores.
+    """
+    if np.shape(labels) != np.shape(scores):
+        raise ValueError(
+            f"labels {np.shape(labels)} and scores {np.shape(scores)} differ in shape; expected "
+            "one score per label (for (N, 1) model outputs take [:, 0])"
+        )
+    if np.size(scores) == 0:
+        raise ValueError("no pairs: labels and scores are empty")
+    _check_scores(np.asarray(labels), np.asarray(scores))
     candidates = np.unique(scores)
     accuracy = [np.mean((scores >= t) == labels) for t in candidates]
     return float(candidates[int(np.argmax(accuracy))])
+
+
+def _check_scores(labels: np.ndarray, scores: np.ndarray) -> None:
+    """0/1 labels and finite real scores; a clear error otherwise."""
+    if labels.size and not np.isin(labels, (0, 1)).all():
+        found = np.unique(labels)[:5].tolist()
+        raise ValueError(f"labels must be 0 (different) or 1 (same); found {found}")
+    if not np.issubdtype(scores.dtype, np.number) or np.iscomplexobj(scores):
+        raise ValueError(f"scores have dtype {scores.dtype}; expected real numbers")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("scores contain NaN or infinite values; expected finite scores")

@@ -17,6 +17,7 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.delenv("DL_HELPERS_DATA", raising=False)
     monkeypatch.delenv("DL_HELPERS_OFFLINE", raising=False)
+    monkeypatch.delenv("DL_HELPERS_TRUST_SHA256", raising=False)
     monkeypatch.setenv("DL_HELPERS_CACHE", str(tmp_path / "cache"))
     for module, name in (
         (data.vision, "MNIST_SOURCE"),

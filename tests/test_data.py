@@ -24,6 +24,11 @@ def _write_mnist(folder: Path, n: int = 20, **override) -> Path:
     return folder / "mnist.npz"
 
 
+def _trust(monkeypatch, *paths: Path) -> None:
+    """Vouch for these files' exact sha256 (the escape hatch for a copy of one's own)."""
+    monkeypatch.setenv("DL_HELPERS_TRUST_SHA256", ",".join(data.sha256_of(p) for p in paths))
+
+
 def _write_wav(folder: Path, name: str, sr: int = 8000, channels: int = 1) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     t = np.arange(int(0.3 * sr)) / sr
@@ -38,7 +43,7 @@ def _write_wav(folder: Path, name: str, sr: int = 8000, channels: int = 1) -> Pa
 
 
 def test_mnist_from_offline_folder(isolated_data, monkeypatch, capsys):
-    _write_mnist(isolated_data / "offline")
+    _trust(monkeypatch, _write_mnist(isolated_data / "offline"))
     monkeypatch.setenv("DL_HELPERS_DATA", str(isolated_data / "offline"))
     (x, y), (xt, yt) = data.load_mnist()
     assert x.shape == (20, 28, 28) and x.dtype == np.uint8 and yt.shape == (10,)
@@ -48,8 +53,8 @@ def test_mnist_from_offline_folder(isolated_data, monkeypatch, capsys):
     assert session.sources()["mnist"].startswith("MNIST: train 20")
 
 
-def test_cache_is_used_when_no_offline_folder(isolated_data):
-    _write_mnist(isolated_data / "cache")
+def test_cache_is_used_when_no_offline_folder(isolated_data, monkeypatch):
+    _trust(monkeypatch, _write_mnist(isolated_data / "cache"))
     (x, _), _ = data.load_mnist()
     assert len(x) == 20
 
@@ -64,6 +69,7 @@ def test_cifar_npz_format(isolated_data, monkeypatch):
         x_test=np.zeros((5, 32, 32, 3), np.uint8),
         y_test=np.arange(5, dtype=np.uint8)[:, None],
     )
+    _trust(monkeypatch, folder / "cifar10.npz")
     monkeypatch.setenv("DL_HELPERS_DATA", str(folder))
     (x, y), _ = data.load_cifar10()
     assert x.shape == (10, 32, 32, 3) and y.shape == (10, 1)
@@ -74,7 +80,7 @@ def test_fsdd_reads_names_and_audio(isolated_data, monkeypatch):
     _write_wav(rec, "3_theo_0.wav")
     _write_wav(rec, "7_lucas_12.wav")
     monkeypatch.setenv("DL_HELPERS_DATA", str(isolated_data / "offline"))
-    fsdd = data.load_fsdd()
+    fsdd = data.load_fsdd(verify=False)  # a folder of two files: checked file by file
     assert len(fsdd) == 2 and fsdd.sr == 8000
     assert list(fsdd.digit) == [3, 7] and list(fsdd.speaker) == ["theo", "lucas"]
     assert fsdd.audio[0].dtype == np.float32 and fsdd.is_test.tolist() == [True, False]
@@ -111,20 +117,25 @@ def test_offline_switch_skips_download(isolated_data, monkeypatch):
 def test_truncated_npz_is_named(isolated_data, monkeypatch):
     path = _write_mnist(isolated_data / "offline")
     path.write_bytes(path.read_bytes()[:1000])
+    _trust(monkeypatch, path)  # vouched for, so that the contents are what is checked
     monkeypatch.setenv("DL_HELPERS_DATA", str(path.parent))
     with pytest.raises(data.CorruptDataError, match="mnist.npz .* truncated or corrupt"):
         data.load_mnist()
 
 
 def test_wrong_shape_says_what_was_expected(isolated_data, monkeypatch):
-    _write_mnist(isolated_data / "offline", x_train=np.zeros((20, 32, 32), np.uint8))
+    _trust(
+        monkeypatch,
+        _write_mnist(isolated_data / "offline", x_train=np.zeros((20, 32, 32), np.uint8)),
+    )
     monkeypatch.setenv("DL_HELPERS_DATA", str(isolated_data / "offline"))
     with pytest.raises(data.CorruptDataError, match=r"expected \(N, 28, 28\) uint8"):
         data.load_mnist()
 
 
 def test_pickled_npz_is_refused(isolated_data, monkeypatch):
-    _write_mnist(isolated_data / "offline", y_train=np.array([{"a": 1}] * 20, dtype=object))
+    path = _write_mnist(isolated_data / "offline", y_train=np.array([{"a": 1}] * 20, dtype=object))
+    _trust(monkeypatch, path)
     monkeypatch.setenv("DL_HELPERS_DATA", str(isolated_data / "offline"))
     with pytest.raises(data.CorruptDataError):
         data.load_mnist()
@@ -163,7 +174,7 @@ def test_badly_named_wav(isolated_data, monkeypatch):
     _write_wav(rec, "hello.wav")
     monkeypatch.setenv("DL_HELPERS_DATA", str(isolated_data / "offline"))
     with pytest.raises(data.CorruptDataError, match="3_theo_17.wav"):
-        data.load_fsdd()
+        data.load_fsdd(verify=False)
 
 
 # ---------------------------------------------------------------- stratified subsets
@@ -186,7 +197,7 @@ def test_stratified_indices_exclude():
 
 def test_stratified_indices_too_few():
     with pytest.raises(ValueError, match="class 1 has 2 available samples; 3 were requested"):
-        data.stratified_indices(np.array([0, 0, 0, 1, 1]), 3)
+        data.stratified_indices(np.array([0, 0, 0, 1, 1]), 3, seed=0)
 
 
 # ---------------------------------------------------------------- the real offline copies
@@ -216,3 +227,11 @@ def test_dataset_cards_name_license_and_citation():
     for card in data.CARDS.values():
         assert card.license and card.citation and card.counts
         assert card.name in str(card)
+
+
+def test_a_folder_that_is_not_the_pinned_release_is_refused_by_default(isolated_data, monkeypatch):
+    rec = isolated_data / "offline" / "fsdd" / "recordings"
+    _write_wav(rec, "3_theo_0.wav")
+    monkeypatch.setenv("DL_HELPERS_DATA", str(isolated_data / "offline"))
+    with pytest.raises(data.CorruptDataError, match="content checksum .* expected 1801eae0"):
+        data.load_fsdd()

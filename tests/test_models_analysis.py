@@ -16,11 +16,11 @@ def test_mnist_cnn_layers_are_named_for_analysis():
 
 def test_mlp_rejects_unknown_names():
     with pytest.raises(ValueError, match="unknown activation 'swish'"):
-        models.build_mlp(activation="swish")
+        models.build_mlp(activation="swish", seed=0)
     with pytest.raises(ValueError, match="unknown init 'xavier'"):
-        models.build_mlp(init="xavier")
+        models.build_mlp(init="xavier", seed=0)
     with pytest.raises(ValueError, match="dropout rates must be in"):
-        models.build_mlp(dropout=1.0)
+        models.build_mlp(dropout=1.0, seed=0)
 
 
 def test_mlp_same_seed_same_weights():
@@ -55,20 +55,22 @@ def test_random_unit_probes_informative_vs_noise():
     )
     assert res["logistic"].shape == (5,) and res["units"].shape == (5, 10) and "logistic_val" in res
     noise = rng.random((400, 30))
-    res_noise = analysis.random_unit_probes(noise, y, rng.random((400, 30)), y, n_draws=5)
+    res_noise = analysis.random_unit_probes(noise, y, rng.random((400, 30)), y, n_draws=5, seed=0)
     assert res["logistic"].mean() > 0.5 > res_noise["logistic"].mean()
 
 
 def test_linear_probe_shape_mismatch():
     with pytest.raises(ValueError, match="same units"):
-        analysis.linear_probe(np.zeros((4, 3)), np.zeros(4), np.zeros((4, 2)), np.zeros(4))
+        analysis.linear_probe(np.zeros((4, 3)), np.zeros(4), np.zeros((4, 2)), np.zeros(4), seed=0)
 
 
 def test_gradient_norms_vanish_for_small_sigmoid():
     x = np.random.default_rng(0).random((64, 784)).astype("float32")
     y = np.arange(64) % 10
-    small = analysis.gradient_norms(models.build_mlp(5, 32, "sigmoid", "small_normal"), x, y)
-    he = analysis.gradient_norms(models.build_mlp(5, 32, "relu", "he"), x, y)
+    small = analysis.gradient_norms(
+        models.build_mlp(5, 32, "sigmoid", "small_normal", seed=0), x, y
+    )
+    he = analysis.gradient_norms(models.build_mlp(5, 32, "relu", "he", seed=0), x, y)
     assert list(small) == ["hidden1", "hidden2", "hidden3", "hidden4", "hidden5", "output"]
     assert small["hidden1"] < 1e-3 * small["output"]
     assert he["hidden1"] > 1e-2 * he["output"]
@@ -76,16 +78,16 @@ def test_gradient_norms_vanish_for_small_sigmoid():
 
 def test_embed_2d_methods():
     x = np.random.default_rng(0).random((40, 60))
-    assert analysis.embed_2d(x, "pca").shape == (40, 2)
-    assert analysis.embed_2d(x, "tsne").shape == (40, 2)
+    assert analysis.embed_2d(x, "pca", seed=0).shape == (40, 2)
+    assert analysis.embed_2d(x, "tsne", seed=0).shape == (40, 2)
     with pytest.raises(ValueError, match="expected 'pca' or 'tsne'"):
-        analysis.embed_2d(x, "umap")
+        analysis.embed_2d(x, "umap", seed=0)
 
 
 def test_stop_at_stops_training():
     import keras
 
-    model = models.build_mlp(1, 4, input_dim=3, n_classes=2)
+    model = models.build_mlp(1, 4, input_dim=3, n_classes=2, seed=0)
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     x, y = np.zeros((8, 3), "float32"), np.zeros(8, int)
     h = model.fit(x, y, epochs=5, verbose=0, callbacks=[models.stop_at(0.0, "accuracy")])

@@ -21,7 +21,7 @@ def test_pairs_are_balanced_seeded_and_correct():
 )
 def test_pairs_bad_groups(groups, message):
     with pytest.raises(ValueError, match=message):
-        verification.make_pairs(np.array(groups), 10)
+        verification.make_pairs(np.array(groups), 10, seed=0)
 
 
 def test_eer_perfect_random_and_threshold():

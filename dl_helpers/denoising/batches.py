@@ -10,6 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..checks import check_count
 from .dataset import Split
 
 
@@ -42,14 +43,27 @@ def mask_model(model):
     return keras.Model(model.inputs[0], model.get_layer("mask").output)
 
 
-def length_batches(split: Split, batch_size: int, seed: int = 0, shuffle: bool = True):
+def length_batches(split: Split, batch_size: int, seed: int | None = None, shuffle: bool = True):
     """A Keras ``PyDataset`` of ((features, noisy magnitude), clean magnitude) batches.
 
     Clips are grouped by length so that each batch is padded (with zeros, which the models mask)
     only to its own longest clip, not to the longest clip of the dataset. The order of batches is
     reshuffled every epoch from a seeded generator.
+
+    ``seed`` (required when ``shuffle``) comes from the caller, so that a notebook's one seed
+    drives the order.
+
+    Raises:
+        ValueError: an empty split, a ``batch_size`` that is not a positive integer, or
+            ``shuffle`` without a ``seed``.
     """
     import keras
+
+    check_count(batch_size, "batch_size", minimum=1)
+    if shuffle and seed is None:
+        raise ValueError("length_batches(shuffle=True) needs a seed; pass the notebook's seed")
+    if len(split) == 0:
+        raise ValueError("split has no clips; expected at least one to batch")
 
     class _Batches(keras.utils.PyDataset):
         def __init__(self) -> None:
@@ -81,13 +95,24 @@ def length_batches(split: Split, batch_size: int, seed: int = 0, shuffle: bool =
 def predict_masks(
     mask_model, features: Sequence[np.ndarray], batch_size: int = 64
 ) -> list[np.ndarray]:
-    """Run a model mapping padded (N, T, 129) features to masks; one unpadded mask per clip."""
+    """Run a model mapping padded (N, T, 129) features to masks; one unpadded mask per clip.
+
+    Raises:
+        ValueError: a ``batch_size`` that is not a positive integer, or a model whose output is
+            not one mask frame per input frame.
+    """
+    check_count(batch_size, "batch_size", minimum=1)
     order = np.argsort([len(f) for f in features], kind="stable")
     out: list[np.ndarray | None] = [None] * len(features)
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
         x = pad_batch([features[j] for j in idx])
         masks = np.asarray(mask_model.predict(x, verbose=0))
+        if masks.ndim < 2 or masks.shape[0] != x.shape[0] or masks.shape[1] < x.shape[1]:
+            raise ValueError(
+                f"the mask model returned shape {masks.shape} for inputs {x.shape}; expected "
+                "one mask frame per input frame, (N, T, ...) (pass denoising.mask_model(model))"
+            )
         for k, j in enumerate(idx):
             out[j] = masks[k, : len(features[j])]
     return out  # type: ignore[return-value]

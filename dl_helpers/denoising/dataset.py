@@ -6,13 +6,15 @@ draws them from a seeded generator, so the same arguments give the same data in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import audio, noise
+from ..checks import check_count, check_names
+from ..data.speech import select
 
 #: How many recordings each profile uses per split (``None``: all). Notebooks 03 and 04 both read
 #: this, so they always train and test on exactly the same mixtures.
@@ -36,12 +38,16 @@ class NoisyPairs:
     digit: np.ndarray
     speaker: np.ndarray
     index: np.ndarray
+    #: for babble mixtures, the recordings the talkers were drawn from ("speaker/digit/index");
+    #: empty for other noise. What a test checks to prove that held-out voices stay unheard.
+    babble_pool: list[list[str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.clean)
 
     def subset(self, mask: np.ndarray) -> "NoisyPairs":
-        idx = np.flatnonzero(mask) if np.asarray(mask).dtype == bool else np.asarray(mask, int)
+        """The pairs selected by a boolean mask (one entry per pair) or an index array."""
+        idx = select(mask, len(self), "NoisyPairs.subset")
         pick = lambda seq: [seq[i] for i in idx]
         return NoisyPairs(
             pick(self.clean),
@@ -52,6 +58,7 @@ class NoisyPairs:
             self.digit[idx],
             self.speaker[idx],
             self.index[idx],
+            pick(self.babble_pool) if self.babble_pool else [],
         )
 
 
@@ -60,7 +67,8 @@ def build_noisy_pairs(
     snr_range: tuple[float, float] = (-5.0, 10.0),
     noise_types: Sequence[str] = noise.NOISE_TYPES,
     snr_levels: Sequence[float] | None = None,
-    seed: int = 0,
+    *,
+    seed: int,
     progress: bool = False,
     babble_source=None,
 ) -> NoisyPairs:
@@ -72,16 +80,21 @@ def build_noisy_pairs(
     (index 0-4 vs 5-49), so test speech never leaks into training noise. They are drawn from
     ``babble_source`` (default: ``fsdd`` itself; pass the whole dataset when ``fsdd`` is a subset
     holding a single speaker).
+
+    Raises:
+        ValueError: another sample rate, unknown or no noise types (a single string is refused:
+            pass ``["white"]``), an empty ``snr_levels``, or SNRs that are not finite.
     """
     from tqdm.std import tqdm  # text bar: no ipywidgets needed, nothing left in saved outputs
 
     if fsdd.sr != audio.SR:
         raise ValueError(f"recordings are at {fsdd.sr} Hz; expected {audio.SR} Hz")
-    unknown = set(noise_types) - set(noise.NOISE_TYPES)
-    if unknown:
-        raise ValueError(
-            f"unknown noise types {sorted(unknown)}; expected some of {noise.NOISE_TYPES}"
-        )
+    check_names(noise_types, "noise_types", noise.NOISE_TYPES)
+    if snr_levels is not None:
+        if len(snr_levels) == 0 or not np.all(np.isfinite(np.asarray(snr_levels, float))):
+            raise ValueError(f"snr_levels must be finite dB values, at least one; got {snr_levels}")
+    elif len(snr_range) != 2 or not np.all(np.isfinite(np.asarray(snr_range, float))):
+        raise ValueError(f"snr_range must be (low dB, high dB), finite; got {snr_range}")
     rng = np.random.default_rng(seed)
     types = rng.choice(list(noise_types), len(fsdd))
     snrs = (
@@ -92,17 +105,19 @@ def build_noisy_pairs(
     is_test = fsdd.is_test
     source = babble_source if babble_source is not None else fsdd
     source_is_test = source.is_test
-    clean, noises, noisy = [], [], []
+    clean, noises, noisy, pools = [], [], [], []
     for i in tqdm(
         range(len(fsdd)), desc="mixing noise", disable=not progress, mininterval=2, leave=False
     ):
         y = fsdd.audio[i]
-        pool = None
+        pool, drawn = None, []
         if types[i] == "babble":
             others = np.flatnonzero(
                 (source.speaker != fsdd.speaker[i]) & (source_is_test == is_test[i])
             )
-            pool = [source.audio[j] for j in rng.choice(others, min(8, len(others)), replace=False)]
+            drawn = rng.choice(others, min(8, len(others)), replace=False)
+            pool = [source.audio[j] for j in drawn]
+        pools.append([f"{source.speaker[j]}/{source.digit[j]}/{source.index[j]}" for j in drawn])
         mixture, scaled = noise.mix_at_snr(
             y, noise.make_noise(types[i], len(y), rng, pool), float(snrs[i])
         )
@@ -118,6 +133,7 @@ def build_noisy_pairs(
         fsdd.digit.copy(),
         fsdd.speaker.copy(),
         fsdd.index.copy(),
+        pools,
     )
 
 
@@ -194,7 +210,8 @@ def prepare(
     n_heldout: int | None = None,
     val_fraction: float = 0.1,
     snr_levels: Sequence[float] = (-5.0, 0.0, 5.0, 10.0),
-    seed: int = 0,
+    *,
+    seed: int,
 ) -> DenoisingData:
     """Build notebook 03's splits from ``load_fsdd()`` output; ``n_*=None`` means all recordings.
 
@@ -202,11 +219,20 @@ def prepare(
     arguments gets exactly the same mixtures.
 
     Raises:
-        ValueError: for a speaker that is not in the data.
+        ValueError: for a speaker that is not in the data, an ``n_*`` that is neither ``None``
+            nor a positive integer, a ``val_fraction`` outside (0, 1) or one that leaves no
+            training clip, or an empty ``snr_levels``.
     """
     speakers = sorted(set(fsdd.speaker))
     if heldout_speaker not in speakers:
         raise ValueError(f"unknown speaker {heldout_speaker!r}; expected one of {speakers}")
+    for name, value in (("n_train", n_train), ("n_test", n_test), ("n_heldout", n_heldout)):
+        if value is not None:
+            check_count(value, f"{name} (None for all recordings)", minimum=1)
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction}")
+    if len(snr_levels) == 0:
+        raise ValueError("snr_levels is empty; expected at least one test SNR in dB")
     rng = np.random.default_rng(seed)
 
     def pick(mask: np.ndarray, n: int | None) -> np.ndarray:
@@ -219,6 +245,11 @@ def prepare(
     heldout_idx = pick(~known, n_heldout)
     noisy_train = build_noisy_pairs(fsdd.subset(train_idx), seed=seed + 1, babble_source=fsdd)
     n_val = max(1, int(round(val_fraction * len(train_idx))))
+    if n_val >= len(train_idx):
+        raise ValueError(
+            f"val_fraction {val_fraction} of {len(train_idx)} training recordings leaves no "
+            "training clip; expected more recordings or a smaller val_fraction"
+        )
     order = rng.permutation(len(train_idx))
     train = make_split(noisy_train.subset(np.sort(order[n_val:])))
     val = make_split(noisy_train.subset(np.sort(order[:n_val])))

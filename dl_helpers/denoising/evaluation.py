@@ -6,6 +6,7 @@ needs the true clean speech and noise) are scored by the same function as every 
 
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -18,6 +19,8 @@ from .dataset import Split
 
 def ideal_ratio_mask(clean_mag: np.ndarray, noise_mag: np.ndarray) -> np.ndarray:
     """The oracle ideal ratio mask sqrt(|S|² / (|S|² + |N|²)): needs the true clean and noise."""
+    if np.iscomplexobj(clean_mag) or np.iscomplexobj(noise_mag):
+        raise ValueError("ideal_ratio_mask takes magnitudes; got a complex spectrogram (np.abs)")
     if clean_mag.shape != noise_mag.shape:
         raise ValueError(
             f"clean {clean_mag.shape} and noise {noise_mag.shape} magnitudes differ in shape"
@@ -34,21 +37,39 @@ def evaluate(split: Split, masks: Sequence[np.ndarray] | None, method: str) -> p
     """Per-clip SNR and SI-SDR before and after applying ``masks`` (``None``: do nothing).
 
     Returns one row per clip with the input SNR, noise type, speaker, the output SNR / SI-SDR
-    and their improvements in dB.
+    and their improvements in dB, and ``silent_output``: ``True`` where the model's output
+    waveform is silent or constant. SI-SDR is undefined for such an output (it has no shape to
+    compare; it is the worst case, never the best), so its ``si_sdr_out`` and
+    ``si_sdr_improvement`` are NaN, which pandas means skip; its SNR columns keep their values
+    (a silent output has 0 dB output SNR). The count is also in ``frame.attrs["silent_outputs"]``
+    and, when it is not zero, a warning says how many clips were left out of the SI-SDR means:
+    report it next to them.
+
+    Raises:
+        ValueError: ``masks`` with another number of masks than clips, a mask whose shape is not
+            its clip's spectrogram's, or a mask with NaN or infinite values.
     """
+    if masks is not None and len(masks) != len(split):
+        raise ValueError(
+            f"{len(masks)} masks given for {len(split)} clips; expected one mask per clip"
+        )
     rows = []
     for i in range(len(split)):
         clean, noisy = split.pairs.clean[i], split.pairs.noisy[i]
         if masks is None:
             estimate = noisy
         else:
-            if masks[i].shape != split.noisy_mag[i].shape:
+            if np.shape(masks[i]) != split.noisy_mag[i].shape:
                 raise ValueError(
-                    f"mask {i} has shape {masks[i].shape}; expected {split.noisy_mag[i].shape}"
+                    f"mask {i} has shape {np.shape(masks[i])}; expected {split.noisy_mag[i].shape}"
                 )
+            if not np.all(np.isfinite(masks[i])):
+                raise ValueError(f"mask {i} contains NaN or infinite values; expected finite")
             estimate = denoise(split, masks, i)
         snr_in, sdr_in = snr_db(clean, noisy), si_sdr_db(clean, noisy)
-        snr_out, sdr_out = snr_db(clean, estimate), si_sdr_db(clean, estimate)
+        snr_out = snr_db(clean, estimate)
+        silent = bool(np.ptp(estimate) == 0)
+        sdr_out = float("nan") if silent else si_sdr_db(clean, estimate)
         rows.append(
             dict(
                 method=method,
@@ -60,9 +81,19 @@ def evaluate(split: Split, masks: Sequence[np.ndarray] | None, method: str) -> p
                 snr_improvement=snr_out - snr_in,
                 si_sdr_out=sdr_out,
                 si_sdr_improvement=sdr_out - sdr_in,
+                silent_output=silent,
             )
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    n_silent = int(frame["silent_output"].sum()) if len(frame) else 0
+    frame.attrs["silent_outputs"] = n_silent
+    if n_silent:
+        warnings.warn(
+            f"{method}: {n_silent} of {len(frame)} outputs are silent or constant; their SI-SDR "
+            "is undefined (NaN, left out of SI-SDR means). Report this count next to the means.",
+            stacklevel=2,
+        )
+    return frame
 
 
 def denoise(split: Split, masks: Sequence[np.ndarray], i: int) -> np.ndarray:
