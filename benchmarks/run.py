@@ -5,6 +5,8 @@ reference comparison. Writes ``benchmarks/results.md``. Nothing here is asserted
     python benchmarks/run.py --profiles quick --repeats 5 --only 01 05
     python benchmarks/run.py --skip-notebooks      # only the MNIST comparison
     python benchmarks/run.py --only 03 --skip-reference   # re-measure 03, keep every other row
+    python benchmarks/run.py --onednn              # oneDNN on vs off (benchmarks/onednn.py)
+    python benchmarks/run.py --seeds 7 123 --only 03      # seed robustness (benchmarks/seeds.py)
 
 Notebook runs go to ``build/bench/`` (the committed notebooks are not touched). Throughput comes
 from those runs: ``$DLH_FIT_LOG`` makes every ``fit`` in the notebook log its model, batch size,
@@ -25,6 +27,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import onednn  # noqa: E402
+import seeds  # noqa: E402
+from sections import section, split_sections, write_section  # noqa: E402
+
 from dl_helpers.throughput import FIT_LOG_ENV, read_fit_log  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,9 +98,9 @@ def kept_rows(names: list[str], profiles: list[str], cells: int) -> list[str]:
 
 def old_reference() -> list[str]:
     """The reference section of the existing results file (kept by ``--skip-reference``)."""
-    text = OUT.read_text() if OUT.exists() else ""
-    start = text.find("## Time to 99%")
-    return text[start:].rstrip("\n").splitlines() + [""] if start >= 0 else []
+    _, sections = split_sections(OUT.read_text() if OUT.exists() else "")
+    found = [lines for title, lines in sections.items() if title.startswith("Time to 99%")]
+    return [*found[0], ""] if found else []
 
 
 def spread(values: list[float]) -> str:
@@ -183,7 +190,27 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="notebook name filters, e.g. 01 05")
     parser.add_argument("--skip-notebooks", action="store_true")
     parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument(
+        "--onednn", action="store_true", help="only measure oneDNN on vs off (its own section)"
+    )
+    parser.add_argument(
+        "--seeds",
+        nargs="+",
+        type=int,
+        help="only run the --only notebooks' standard profile at these setup seeds",
+    )
     args = parser.parse_args()
+    if args.onednn:
+        write_section(onednn.TITLE, onednn.rows())
+        print(f"wrote the '{onednn.TITLE}' section of {OUT.relative_to(ROOT)}")
+        return 0
+    if args.seeds:
+        from dl_helpers.cli import notebooks
+
+        paths = notebooks(ROOT, args.only)
+        write_section(seeds.TITLE, seeds.section(paths, args.seeds, section(seeds.TITLE)))
+        print(f"wrote the '{seeds.TITLE}' section of {OUT.relative_to(ROOT)}")
+        return 0
 
     import keras
     import tensorflow as tf
@@ -247,19 +274,19 @@ def main() -> int:
                 note = f" ({failed} of {repeats} runs failed)" if failed else ""
                 lines.append(f"| {name}{note} | {profile} | {spread(times)} | {spread(peaks)} |")
                 tput_lines += throughput_rows(profile, name, records)
-        if args.only:  # keep the other notebooks' rows, in profile then notebook order
-            order = {p: k for k, p in enumerate(["standard", "quick", "full"])}
-            key = lambda row: (order.get(row.split("|")[2].strip(), 9), row.split("|")[1].strip())  # noqa: E731
-            tput_head = tput_lines[:6]
-            lines = lines[:head] + sorted(
-                lines[head:] + kept_rows(names, args.profiles, 4), key=key
-            )
-            tput_lines = tput_head + sorted(
-                tput_lines[6:] + kept_rows(names, args.profiles, 6), key=key
-            )
+        # keep the rows of (notebook, profile) pairs not re-run now, in profile then notebook order
+        order = {p: k for k, p in enumerate(["standard", "quick", "full"])}
+        key = lambda row: (order.get(row.split("|")[2].strip(), 9), row.split("|")[1].strip())  # noqa: E731
+        tput_head = tput_lines[:6]
+        lines = lines[:head] + sorted(lines[head:] + kept_rows(names, args.profiles, 4), key=key)
+        tput_lines = tput_head + sorted(
+            tput_lines[6:] + kept_rows(names, args.profiles, 6), key=key
+        )
         lines += ["", *tput_lines, ""]
     lines += old_reference() if args.skip_reference else mnist_reference()
-    OUT.write_text("\n".join(lines) + "\n")
+    for title in (onednn.TITLE, seeds.TITLE):  # measured by their own options: kept as they are
+        lines += section(title)
+    OUT.write_text("\n".join(lines).rstrip("\n") + "\n")
     print(f"wrote {OUT.relative_to(ROOT)}")
     return 0
 

@@ -5,6 +5,7 @@ its own group or in an earlier group, never one below it.
 
 Foundation
     paths          - where the repository is (``repo_root``)
+    checks         - argument checks that name the argument and what was expected
     config         - profiles (quick / standard / full) and seeding
     throughput     - training samples/s of every ``fit``, when $DLH_FIT_LOG is set (benchmarks)
     session        - one notebook run: quiet logs, library versions, run clock, data sources,
@@ -22,6 +23,7 @@ Experiments
     denoising      - notebooks 03/04 (a package): ``dataset``, ``batches``, ``evaluation``
     models         - Keras builders reused across notebooks, the ``stop_at`` callback
     analysis       - layer activations, linear and random-unit probes, gradient norms, 2-D maps
+    evidence       - repeated seeded runs, paired differences, 95% intervals, paired bootstrap
     verification   - trial pairs, equal error rate, thresholds (notebook 06)
     model_cost     - bytes on disk and seconds per forward pass of a model
 Output

@@ -109,15 +109,21 @@ def cmd_table(args: argparse.Namespace) -> int:
     return 0
 
 
+def _machine(versions: dict) -> str:
+    """One line for the machine a results file was made on (older files lack some fields)."""
+    cpu = f" ({versions['cpu']})" if versions.get("cpu") else ""
+    threads = f", {versions['threads']} threads" if versions.get("threads") else ""
+    onednn = f", oneDNN {versions['onednn']}" if versions.get("onednn") else ""
+    return (
+        f"{versions.get('cpus', '?')} CPU cores{cpu}{threads}{onednn}, "
+        f"GPU: {versions.get('gpu', 'none')}"
+    )
+
+
 def readme_section(root: Path) -> str:
     """The README's results section, generated from ``results/standard/*.json``."""
     records = load_results("standard", root)
-    machines = sorted(
-        {
-            f"{r['versions'].get('cpus', '?')} CPU cores, GPU: {r['versions'].get('gpu', 'none')}"
-            for r in records
-        }
-    )
+    machines = sorted({_machine(r["versions"]) for r in records})
     versions = sorted(
         {
             f"TensorFlow {r['versions']['tensorflow']}, Keras {r['versions']['keras']}"
@@ -129,9 +135,12 @@ def readme_section(root: Path) -> str:
         "",
         results_table(records, markdown=True),
         "",
-        f"Standard profile, committed notebooks. Machine: {', '.join(machines) or 'unknown'}; "
+        f"Standard profile, committed notebooks. Machine: {'; '.join(machines) or 'unknown'}; "
         f"{'; '.join(versions) or 'no runs yet'}. "
-        "Wall time is the whole notebook, data loading included.",
+        "Wall time is the whole notebook, data loading included. "
+        "`n` is the number of seeded runs behind a claim; with n > 1 the value is the mean "
+        "± half the width of its 95% interval, and a comparison holds only when the whole "
+        "interval clears the threshold.",
         "",
         README_END,
     ]

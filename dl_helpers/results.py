@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from . import config, session
+from .evidence import mean_interval
 from .paths import repo_root
 
 RESULTS_ENV = "DLH_RESULTS_DIR"
@@ -34,6 +35,16 @@ class Claim:
     say "reaches the profile's threshold", never the number itself.
     ``reference`` is an outside point of comparison for the README table (the seed's number,
     a published recipe), or empty.
+
+    A metric is one number (one run) or a list of numbers (one per seeded run). With several
+    runs the claim is judged on evidence, not on one value:
+
+    * ``compares=False`` (a level, e.g. accuracy >= 0.99): holds when the **mean** over the runs
+      passes, and reports the 95% interval of that mean;
+    * ``compares=True`` (a paired difference between two arms, e.g. gain >= 0.03): holds only
+      when the **lower end** of the 95% interval passes (the upper end, for ``<`` and ``<=``).
+
+    With one run (the quick profile) both kinds are judged on that run's value.
     """
 
     text: str
@@ -41,18 +52,72 @@ class Claim:
     op: str
     threshold: float
     reference: str = ""
+    compares: bool = False
 
     def __post_init__(self) -> None:
         if self.op not in OPS:
             raise ValueError(f"unknown comparison {self.op!r}; expected one of {', '.join(OPS)}")
+        try:
+            float(self.threshold)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"claim {self.text!r}: threshold must be a number; got {self.threshold!r}"
+            ) from None
 
-    def holds(self, metrics: Mapping[str, float]) -> bool:
+    def evaluate(self, metrics: Mapping[str, Any]) -> dict[str, Any]:
+        """``value`` (the run's value, or the mean), ``n``, ``values``, ``ci95`` and ``holds``.
+
+        Raises:
+            KeyError: when ``metrics`` has no entry for this claim's metric.
+            ValueError: when the metric is not a number or a list of numbers.
+        """
         if self.metric not in metrics:
             raise KeyError(
                 f"claim {self.text!r} needs metric {self.metric!r}; metrics are {sorted(metrics)}"
             )
-        value = float(metrics[self.metric])
-        return not math.isnan(value) and OPS[self.op](value, float(self.threshold))
+        values = _numbers(metrics[self.metric], f"claim {self.text!r}: metric {self.metric!r}")
+        out: dict[str, Any] = {"n": len(values), "values": values}
+        if any(math.isnan(v) for v in values):
+            return {**out, "value": float("nan"), "holds": False}
+        if len(values) == 1:
+            value = values[0]
+            return {**out, "value": value, "holds": OPS[self.op](value, float(self.threshold))}
+        interval = mean_interval(values)
+        judged = interval.estimate
+        if self.compares:
+            judged = interval.low if self.op in (">", ">=") else interval.high
+        return {
+            **out,
+            "value": interval.estimate,
+            "ci95": [interval.low, interval.high],
+            "holds": OPS[self.op](judged, float(self.threshold)),
+        }
+
+    def holds(self, metrics: Mapping[str, Any]) -> bool:
+        """Whether the claim holds on ``metrics`` (see the class docstring for the rule)."""
+        return bool(self.evaluate(metrics)["holds"])
+
+
+def _numbers(value: Any, name: str) -> list[float]:
+    """One number, or a list of numbers, as a list of floats; a clear error for anything else."""
+    items = list(value) if isinstance(value, (list, tuple)) or _is_array(value) else [value]
+    if not items:
+        raise ValueError(f"{name} is an empty list; expected a number or one number per run")
+    out = []
+    for item in items:
+        if isinstance(item, (str, bytes, bool)) or item is None:
+            raise ValueError(f"{name} must be a number or a list of numbers; got {value!r}")
+        try:
+            out.append(float(item))
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must be a number or a list of numbers; got {value!r}"
+            ) from None
+    return out
+
+
+def _is_array(value: Any) -> bool:
+    return hasattr(value, "ndim") and getattr(value, "ndim", 0) >= 1
 
 
 def report_claims(
@@ -68,15 +133,15 @@ def report_claims(
     The printed lines are the results cell's only output (nbval compares them), so raw metric
     values are not printed here: they go into the JSON file, with where the data came from
     (``data``, default: every loader's line in this process), the wall time since the setup cell
-    and the library versions.
+    and the library versions. Each claim's entry records ``n`` (runs behind it), ``values``
+    (each run's value) and, where ``n > 1``, ``ci95: [low, high]``.
     """
     active = config.active_profile(profile)
     clean = {k: _plain(v) for k, v in metrics.items()}
     checked = []
     for claim in claims:
-        checked.append(
-            {**asdict(claim), "value": clean.get(claim.metric), "holds": claim.holds(clean)}
-        )
+        result = claim.evaluate(clean)
+        checked.append({**asdict(claim), **{k: _plain(v) for k, v in result.items()}})
     wall = session.elapsed_since_setup()
     record = {
         "notebook": notebook,
@@ -97,7 +162,9 @@ def report_claims(
 
 
 def _plain(value: Any) -> Any:
-    """JSON-friendly: numpy scalars to Python numbers, rounded to 4 significant decimals."""
+    """JSON-friendly: numpy scalars and arrays to numbers and lists, rounded to 4 decimals."""
+    if _is_array(value) or isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float):
@@ -152,9 +219,18 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _value_cell(claim: Mapping[str, Any]) -> str:
+    """The claim's value, as ``mean ± half-width`` of its 95% interval when it has one."""
+    ci = claim.get("ci95")
+    if not ci:
+        return _fmt(claim.get("value"))
+    return f"{_fmt(claim.get('value'))} ± {(ci[1] - ci[0]) / 2:.2g}"
+
+
 def results_table(records: Sequence[Mapping[str, Any]], markdown: bool = True) -> str:
-    """One row per claim: notebook, claim, metric value, threshold, reference, pass, wall time."""
-    header = ["notebook", "claim", "value", "threshold", "reference", "holds", "wall time"]
+    """One row per claim: notebook, claim, value (± half-width of its 95% interval), runs,
+    threshold, reference, pass, wall time."""
+    header = ["notebook", "claim", "value", "n", "threshold", "reference", "holds", "wall time"]
     rows = []
     for record in records:
         wall = record.get("wall_time_s")
@@ -163,7 +239,8 @@ def results_table(records: Sequence[Mapping[str, Any]], markdown: bool = True) -
                 [
                     record["notebook"] if i == 0 else "",
                     claim["text"],
-                    _fmt(claim.get("value")),
+                    _value_cell(claim),
+                    str(claim.get("n", 1)),
                     f"{claim['op']} {_fmt(claim['threshold'])}",
                     claim.get("reference") or "",
                     "pass" if claim["holds"] else "FAIL",

@@ -226,7 +226,7 @@ pd.DataFrame({"units": [acts_an[n].shape[1] for n in layer_names]}, index=layer_
 # (a non-linear view). If a layer has learned to tell digits apart, its points cluster by colour.
 
 # %%
-pca_maps = {name: analysis.embed_2d(acts_an[name], "pca") for name in layer_names}
+pca_maps = {name: analysis.embed_2d(acts_an[name], "pca", seed=0) for name in layer_names}
 
 # %%
 # extra code - plot the PCA map of each layer
@@ -240,7 +240,7 @@ fig = plotting.scatter_panels(
 plt.show()
 
 # %%
-tsne_maps = {name: analysis.embed_2d(acts_an[name], "tsne") for name in layer_names}
+tsne_maps = {name: analysis.embed_2d(acts_an[name], "tsne", seed=0) for name in layer_names}
 
 # %%
 # extra code - plot the t-SNE map of each layer
@@ -264,7 +264,7 @@ plt.show()
 
 # %%
 probe_acc = {
-    name: analysis.linear_probe(acts_probe[name], y_probe, acts_an[name], y_an)
+    name: analysis.linear_probe(acts_probe[name], y_probe, acts_an[name], y_an, seed=0)
     for name in layer_names
 }
 
@@ -438,7 +438,7 @@ for optimizer in ("sgd", "adam"):
     for activation in ("sigmoid", "relu"):
         for init in ("small_normal", "glorot", "he"):
             config.seed_everything(0)
-            net = models.build_mlp(5, P.mlp_width, activation, init)
+            net = models.build_mlp(5, P.mlp_width, activation, init, seed=0)
             opt = keras.optimizers.SGD(0.05) if optimizer == "sgd" else keras.optimizers.Adam(1e-3)
             net.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             h = net.fit(
@@ -485,7 +485,7 @@ plt.show()
 norms = {}
 for activation in ("sigmoid", "relu"):
     for init in ("small_normal", "glorot", "he"):
-        net = models.build_mlp(5, P.mlp_width, activation, init)
+        net = models.build_mlp(5, P.mlp_width, activation, init, seed=0)
         norms[f"{activation} + {init}"] = analysis.gradient_norms(
             net, x_mlp[: P.grad_batch], y_mlp[: P.grad_batch]
         )
@@ -556,6 +556,7 @@ for activation in ("relu", "sigmoid"):
             init,
             dropout=rate,
             input_dropout=P.input_dropout if rate else 0.0,
+            seed=0,
         )
         net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         h = net.fit(
@@ -621,7 +622,7 @@ print(
 norm_runs = {}
 for name, scale in (("inputs in [0, 1]", 1.0), ("inputs in [0, 255]", 255.0)):
     config.seed_everything(0)
-    net = models.build_mlp(5, P.mlp_width, "relu", "he")
+    net = models.build_mlp(5, P.mlp_width, "relu", "he", seed=0)
     net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     norm_runs[name] = net.fit(
         x_small * scale,

@@ -597,7 +597,7 @@ emb_idx = np.concatenate([split_idx["test_seen"], split_idx["test_unseen"]])
 emb = encoder.predict(features[emb_idx], verbose=0)
 
 # %%
-xy = analysis.embed_2d(emb, "tsne")
+xy = analysis.embed_2d(emb, "tsne", seed=0)
 
 # %%
 # extra code - scatter plot of the embeddings, one colour per speaker

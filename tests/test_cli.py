@@ -42,7 +42,8 @@ def test_report_detects_stale_table(tmp_path, monkeypatch):
     assert cli.main(["report"]) == 0
     assert cli.main(["report", "--check"]) == 0
     assert (
-        "| 01_demo | c | 2 | >= 1 | seed | pass | 1.0 min |" in (tmp_path / "README.md").read_text()
+        "| 01_demo | c | 2 | 1 | >= 1 | seed | pass | 1.0 min |"
+        in (tmp_path / "README.md").read_text()
     )
 
 

@@ -46,7 +46,7 @@ def test_table_marks_failures():
         ],
     }
     table = results.results_table([rec], markdown=True)
-    assert "| 01_x | a | 0.5 | >= 1 |  | FAIL | 2.0 min |" in table
+    assert "| 01_x | a | 0.5 | 1 | >= 1 |  | FAIL | 2.0 min |" in table
 
 
 def test_results_dir_is_per_profile_and_never_in_the_repo(tmp_path, monkeypatch):
@@ -71,3 +71,17 @@ def test_read_record_returns_another_notebooks_metrics(tmp_path, monkeypatch):
     (tmp_path / "quick" / "04_bad.json").write_text("[1, 2]")
     with pytest.raises(ValueError, match="expected a JSON object with 'metrics'"):
         results.read_record("04_bad", "quick")
+
+
+def test_results_file_records_runs_and_interval(tmp_path):
+    claims = [
+        Claim("gain clears the margin", "gain", ">=", 0.0, compares=True),
+        Claim("accuracy reaches the threshold", "acc", ">=", 0.5),
+    ]
+    metrics = {"gain": [0.1, 0.12, 0.11], "acc": 0.8}
+    record = results.report_claims("98_demo", metrics, claims, profile="quick", out_dir=tmp_path)
+    gain, acc = record["claims"]
+    assert gain["n"] == 3 and gain["values"] == [0.1, 0.12, 0.11] and len(gain["ci95"]) == 2
+    assert acc["n"] == 1 and "ci95" not in acc
+    table = results.results_table([record])
+    assert "| 0.11 ± 0.025 | 3 | >= 0 |" in table and "| 0.8 | 1 | >= 0.5 |" in table

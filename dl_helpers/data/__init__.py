@@ -7,7 +7,8 @@ need is re-exported here. The package has one concern per module:
     fetch   - where files are looked for, downloads with pinned sha256, safe reading and writing
     vision  - MNIST and CIFAR-10
     speech  - FSDD recordings and upstream's train/test rule
-    splits  - seeded stratified subsets
+    splits  - seeded stratified subsets, validation splits from training data, speaker folds,
+              and ``assert_disjoint`` for "unseen" tests
 
 Where a loader looks, in order: ``$DL_HELPERS_DATA`` (offline copies), the download cache, then
 a pinned download (see :mod:`dl_helpers.data.fetch`). Every loader prints one line saying where
@@ -20,6 +21,8 @@ from .fetch import (
     CACHE_ENV,
     DATA_ENV,
     OFFLINE_ENV,
+    TRUST_ENV,
+    CacheWriteError,
     CorruptDataError,
     DatasetUnavailable,
     Source,
@@ -37,7 +40,14 @@ from .speech import (
     load_fsdd,
     read_wav,
 )
-from .splits import stratified_indices
+from .splits import (
+    SPLIT_SEED,
+    assert_disjoint,
+    recording_split,
+    speaker_folds,
+    stratified_indices,
+    validation_split,
+)
 from .vision import load_cifar10, load_mnist
 
 __all__ = [
@@ -50,6 +60,8 @@ __all__ = [
     "FSDD_SPEAKERS",
     "FSDD_TEST_INDEX_LIMIT",
     "OFFLINE_ENV",
+    "TRUST_ENV",
+    "CacheWriteError",
     "CorruptDataError",
     "DatasetCard",
     "DatasetUnavailable",
@@ -65,4 +77,9 @@ __all__ = [
     "read_wav",
     "sha256_of",
     "stratified_indices",
+    "SPLIT_SEED",
+    "assert_disjoint",
+    "recording_split",
+    "speaker_folds",
+    "validation_split",
 ]

@@ -6,11 +6,14 @@ from typing import Sequence
 
 import numpy as np
 
+from .speech import FSDD_TEST_INDEX_LIMIT, is_test_index
+
 
 def stratified_indices(
     labels: np.ndarray,
     n_per_class: int,
-    seed: int = 0,
+    *,
+    seed: int,
     exclude: np.ndarray | Sequence[int] | None = None,
 ) -> np.ndarray:
     """Indices of ``n_per_class`` samples of every class, drawn with a seeded generator.
@@ -47,3 +50,127 @@ def stratified_indices(
             )
         chosen.append(rng.choice(pool, size=n_per_class, replace=False))
     return rng.permutation(np.concatenate(chosen))
+
+
+#: The seed of the data splits that must stay the same whatever a notebook's seed is (which
+#: training images are validation, which speakers form a fold): a run's seed changes training,
+#: never which examples may be looked at.
+SPLIT_SEED = 20_241_129
+
+
+def validation_split(
+    labels: np.ndarray, val_size: int, seed: int = SPLIT_SEED
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split training data into (train, validation) indices, stratified by class.
+
+    Validation is taken from the training data, so that epochs, learning rates, architectures
+    and thresholds are chosen without touching the test set. Each class gives its share of
+    ``val_size`` (rounded; the total is exactly ``val_size``).
+
+    Args:
+        labels: class labels of the training data, shape (N,) or (N, 1).
+        val_size: how many examples go to validation (0 < val_size < N).
+        seed: the split's seed; keep the default so every run of a notebook shares one split.
+
+    Returns:
+        ``(train_idx, val_idx)``: sorted, disjoint index arrays covering all N examples.
+
+    Raises:
+        ValueError: for labels that are not (N,) or (N, 1), or a size outside 1 .. N - 1.
+    """
+    y = np.asarray(labels)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"labels must have shape (N,) or (N, 1); got {np.asarray(labels).shape}")
+    if not isinstance(val_size, (int, np.integer)) or not 0 < val_size < len(y):
+        raise ValueError(f"val_size must be an integer from 1 to {len(y) - 1}; got {val_size!r}")
+    rng = np.random.default_rng(seed)
+    classes, counts = np.unique(y, return_counts=True)
+    share = counts / counts.sum() * val_size
+    take = np.floor(share).astype(int)
+    for k in np.argsort(-(share - take), kind="stable")[: val_size - take.sum()]:
+        take[k] += 1  # largest remainders first, so the total is exactly val_size
+    val = np.concatenate(
+        [rng.choice(np.flatnonzero(y == c), n, replace=False) for c, n in zip(classes, take)]
+    )
+    val = np.sort(val)
+    train = np.setdiff1d(np.arange(len(y)), val)
+    return train, val
+
+
+def speaker_folds(speakers: Sequence[str], n_folds: int) -> list[tuple[list[str], list[str]]]:
+    """Speaker-independent folds: every speaker is held out exactly once.
+
+    Speakers are sorted and dealt into ``n_folds`` groups in turn (with 6 speakers and 3 folds:
+    two held-out speakers per fold). A model trained on a fold's training speakers and tested on
+    its held-out ones has never heard the test voices.
+
+    Returns:
+        One ``(training speakers, held-out speakers)`` pair per fold.
+
+    Raises:
+        ValueError: fewer than 2 folds, or more folds than speakers.
+    """
+    names = sorted(set(speakers))
+    if not isinstance(n_folds, (int, np.integer)) or not 2 <= n_folds <= len(names):
+        raise ValueError(
+            f"n_folds must be between 2 and the number of speakers ({len(names)}); got {n_folds!r}"
+        )
+    folds = []
+    for k in range(n_folds):
+        heldout = names[k::n_folds]
+        folds.append(([s for s in names if s not in heldout], heldout))
+    return folds
+
+
+def assert_disjoint(**groups: Sequence) -> None:
+    """Raise when any two named groups share an item (ids, speakers, file names, hashes ...).
+
+    ``assert_disjoint(train=train_ids, test=test_ids)`` is how a test proves that what a notebook
+    calls held-out or unseen shares nothing with what it trained on.
+
+    Raises:
+        ValueError: naming the two groups and up to five shared items.
+    """
+    if len(groups) < 2:
+        raise ValueError(f"give at least two named groups to compare; got {sorted(groups)}")
+    sets = {
+        name: set(
+            np.asarray(items if isinstance(items, np.ndarray) else list(items)).ravel().tolist()
+        )
+        for name, items in groups.items()
+    }
+    names = list(sets)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            shared = sets[first] & sets[second]
+            if shared:
+                sample = sorted(shared, key=str)[:5]
+                raise ValueError(
+                    f"{first} and {second} share {len(shared)} item(s), e.g. {sample}; "
+                    "expected none"
+                )
+
+
+def recording_split(index: np.ndarray, val_indices: int = 5) -> dict[str, np.ndarray]:
+    """FSDD by recording index: upstream's test set (0-4), then validation, then training.
+
+    Every speaker recorded each digit 50 times (index 0-49). Upstream tests on 0-4; the next
+    ``val_indices`` recordings (5-9 by default) are validation, the rest (10-49) training.
+
+    Returns:
+        Boolean masks ``{"train", "val", "test"}`` over ``index``; every recording is in one.
+
+    Raises:
+        ValueError: when ``val_indices`` would leave no training recordings.
+    """
+    index = np.asarray(index)
+    first_train = FSDD_TEST_INDEX_LIMIT + val_indices
+    if not isinstance(val_indices, (int, np.integer)) or val_indices < 1 or first_train >= 50:
+        raise ValueError(
+            f"val_indices must be from 1 to {49 - FSDD_TEST_INDEX_LIMIT}; got {val_indices!r}"
+        )
+    test = is_test_index(index)
+    val = ~test & (index < first_train)
+    return {"train": ~test & ~val, "val": val, "test": test}

@@ -1,0 +1,63 @@
+"""Validation splits, speaker folds and the disjointness check behind every "unseen" claim."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dl_helpers import data
+
+
+def test_validation_split_is_stratified_disjoint_and_fixed():
+    y = np.repeat(np.arange(10), [100, 200, 50, 50, 100, 100, 100, 100, 100, 100])
+    train, val = data.validation_split(y, 100)
+    assert len(val) == 100 and len(train) == len(y) - 100
+    data.assert_disjoint(train=train, val=val)
+    assert np.array_equal(np.sort(np.concatenate([train, val])), np.arange(len(y)))
+    counts = np.bincount(y[val], minlength=10)
+    assert counts[1] == 20 and counts[2] == 5  # each class gives its share
+    again = data.validation_split(y, 100)
+    assert np.array_equal(again[1], val)  # the split does not move with a notebook's seed
+    assert not np.array_equal(data.validation_split(y, 100, seed=1)[1], val)
+
+
+def test_validation_split_takes_n_by_1_labels():
+    train, val = data.validation_split(np.zeros((50, 1), int), 5)
+    assert len(val) == 5 and len(train) == 45
+
+
+@pytest.mark.parametrize("size", [0, 50, -1, 2.5])
+def test_validation_split_refuses_bad_sizes(size):
+    with pytest.raises(ValueError, match="val_size must be an integer from 1 to 49"):
+        data.validation_split(np.zeros(50, int), size)
+
+
+def test_every_speaker_is_held_out_exactly_once():
+    speakers = ["theo", "george", "lucas", "nicolas", "jackson", "yweweler"] * 3
+    folds = data.speaker_folds(speakers, 3)
+    held = [s for _, heldout in folds for s in heldout]
+    assert sorted(held) == sorted(set(speakers)) and len(held) == 6
+    for train, heldout in folds:
+        data.assert_disjoint(train=train, heldout=heldout)
+        assert len(train) == 4 and len(heldout) == 2
+    with pytest.raises(ValueError, match="between 2 and the number of speakers"):
+        data.speaker_folds(speakers, 7)
+
+
+def test_recording_split_by_index():
+    index = np.arange(50)
+    masks = data.recording_split(index)
+    assert index[masks["test"]].tolist() == [0, 1, 2, 3, 4]
+    assert index[masks["val"]].tolist() == [5, 6, 7, 8, 9]
+    assert index[masks["train"]].min() == 10 and masks["train"].sum() == 40
+    assert np.all(masks["train"] ^ masks["val"] ^ masks["test"])
+    with pytest.raises(ValueError, match="val_indices"):
+        data.recording_split(index, 45)
+
+
+def test_assert_disjoint_names_the_overlap():
+    data.assert_disjoint(train=["a", "b"], test=["c"])
+    with pytest.raises(ValueError, match=r"train and test share 1 item\(s\), e.g. \['b'\]"):
+        data.assert_disjoint(train=["a", "b"], test=["b", "c"])
+    with pytest.raises(ValueError, match="at least two"):
+        data.assert_disjoint(train=[1])
