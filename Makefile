@@ -11,7 +11,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PROFILE ?= standard
+PROFILE ?= $(or $(DLH_PROFILE),standard)
 STAMP := $(VENV)/.installed-stamp
 KERNEL := deep-learning-projects
 PYTEST_NB := --nbval-lax --nbval-current-env --nbval-cell-timeout=900

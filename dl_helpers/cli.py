@@ -67,6 +67,14 @@ def execute(path: Path, out: Path, profile: str, timeout: int = 3600) -> tuple[b
     return ok, elapsed, message
 
 
+def _shown(path: Path, root: Path) -> str:
+    """``path`` relative to the repository when it is inside it, else as given."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     root = _root()
     profile = config.active_profile(args.profile)
@@ -84,9 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"[{profile}] running {path.name} ...", flush=True)
         ok, elapsed, message = execute(path, out, profile)
         status = "ok" if ok else f"FAILED: {message}"
-        print(
-            f"[{profile}] {path.name}: {status} ({elapsed / 60:.1f} min) -> {out.relative_to(root)}"
-        )
+        print(f"[{profile}] {path.name}: {status} ({elapsed / 60:.1f} min) -> {_shown(out, root)}")
         if not ok:
             failures.append(path.name)
     print()
@@ -202,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument(
         "--profile",
         default=None,
+        choices=config.PROFILES,
         help="quick | standard | full (default: $DLH_PROFILE or standard)",
     )
     run.add_argument("--out", default="build", help="folder for executed copies (default: build)")
@@ -216,7 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.set_defaults(func=cmd_run)
     table = sub.add_parser("table", help="print the results table of a profile")
-    table.add_argument("--profile", default=None)
+    table.add_argument(
+        "--profile",
+        default=None,
+        choices=config.PROFILES,
+        help="quick | standard | full (default: $DLH_PROFILE or standard)",
+    )
     table.set_defaults(func=cmd_table)
     report = sub.add_parser("report", help="write the README results section from results/standard")
     report.add_argument("--check", action="store_true", help="only check that it is up to date")

@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from dl_helpers import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,3 +56,14 @@ def test_run_with_no_notebooks_is_not_an_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["run", "--profile", "quick"]) == 0
     assert "nothing to run" in capsys.readouterr().out
+
+
+def test_paths_outside_the_repository_are_shown_whole(tmp_path):
+    assert cli._shown(ROOT / "build" / "x.ipynb", ROOT) == "build/x.ipynb"
+    assert cli._shown(tmp_path / "x.ipynb", ROOT) == str(tmp_path / "x.ipynb")
+
+
+def test_profile_choices_are_checked(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["table", "--profile", "huge"])
+    assert "invalid choice: 'huge'" in capsys.readouterr().err
