@@ -22,6 +22,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import soundfile as sf  # noqa: E402
+from arrays import mnist_like  # noqa: E402  (tests/arrays.py)
 
 from dl_helpers import (  # noqa: E402
     analysis,
@@ -71,16 +72,7 @@ def clean_env(isolated_data, monkeypatch):
     return isolated_data
 
 
-def _mnist_arrays(n: int = 20, **override) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(0)
-    arrays = {
-        "x_train": rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
-        "y_train": (np.arange(n) % 10).astype(np.uint8),
-        "x_test": rng.integers(0, 256, (n // 2, 28, 28), dtype=np.uint8),
-        "y_test": (np.arange(n // 2) % 10).astype(np.uint8),
-    }
-    arrays.update(override)
-    return arrays
+_mnist_arrays = mnist_like
 
 
 def _cifar_arrays(n: int = 10, **override) -> dict[str, np.ndarray]:

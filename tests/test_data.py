@@ -6,19 +6,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from arrays import mnist_like  # tests/arrays.py
 
 from dl_helpers import data, session
 
 
 def _write_mnist(folder: Path, n: int = 20, **override) -> Path:
-    rng = np.random.default_rng(0)
-    arrays = {
-        "x_train": rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
-        "y_train": (np.arange(n) % 10).astype(np.uint8),
-        "x_test": rng.integers(0, 256, (n // 2, 28, 28), dtype=np.uint8),
-        "y_test": (np.arange(n // 2) % 10).astype(np.uint8),
-    }
-    arrays.update(override)
+    arrays = mnist_like(n, **override)
     folder.mkdir(parents=True, exist_ok=True)
     np.savez(folder / "mnist.npz", **arrays)
     return folder / "mnist.npz"
