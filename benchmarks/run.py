@@ -284,8 +284,10 @@ def main() -> int:
         )
         lines += ["", *tput_lines, ""]
     lines += old_reference() if args.skip_reference else mnist_reference()
-    for title in (onednn.TITLE, seeds.TITLE):  # measured by their own options: kept as they are
-        lines += section(title)
+    _, previous = split_sections(OUT.read_text() if OUT.exists() else "")
+    for title, kept in previous.items():  # sections made by other options or by hand stay
+        if title not in ("Notebooks", "Training throughput") and not title.startswith("Time to"):
+            lines += kept
     OUT.write_text("\n".join(lines).rstrip("\n") + "\n")
     print(f"wrote {OUT.relative_to(ROOT)}")
     return 0

@@ -13,7 +13,8 @@ Foundation
 Data
     data           - loaders (a package): ``cards``, ``fetch`` (find, download, verify, write
                      safely), ``vision`` (MNIST, CIFAR-10), ``speech`` (FSDD and its split),
-                     ``splits`` (stratified subsets); re-exported as ``data.load_mnist()`` etc.
+                     ``splits`` (stratified subsets, validation splits, speaker folds,
+                     ``assert_disjoint``); re-exported as ``data.load_mnist()`` etc.
 Signals and images
     audio          - signal processing for 8 kHz speech: STFT, inverse STFT, log-mel
     speech_metrics - SNR, SI-SDR, log-spectral distance

@@ -38,6 +38,31 @@ def notebooks(root: Path, names: list[str] | None = None) -> list[Path]:
     return found
 
 
+def merge_streams(nb):
+    """Join consecutive stream outputs of one cell (stdout with stdout, stderr with stderr).
+
+    A kernel sends each print as its own message; JupyterLab merges them when it saves, so a
+    notebook saved one message per line shows every log twice after "Trust Notebook" and a save.
+    Writing them merged keeps the saved notebook as JupyterLab would save it.
+    """
+    for cell in nb.get("cells", []):
+        merged = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (
+                output.get("output_type") == "stream"
+                and last is not None
+                and last.get("output_type") == "stream"
+                and last.get("name") == output.get("name")
+            ):
+                last["text"] = "".join(last["text"]) + "".join(output["text"])
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+    return nb
+
+
 def execute(path: Path, out: Path, profile: str, timeout: int = 3600) -> tuple[bool, float, str]:
     """Execute one notebook top to bottom with the given profile; save it to ``out``."""
     import nbformat
@@ -63,7 +88,7 @@ def execute(path: Path, out: Path, profile: str, timeout: int = 3600) -> tuple[b
         message = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
     elapsed = time.perf_counter() - started
     out.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, out)
+    nbformat.write(merge_streams(nb), out)
     return ok, elapsed, message
 
 
@@ -187,7 +212,10 @@ def cmd_set_repo_url(args: argparse.Namespace) -> int:
         old.removeprefix("https://github.com/"),
         new.removeprefix("https://github.com/"),
     )
-    files = [root / "dl_helpers" / "__init__.py", root / "README.md", *notebooks(root)]
+    twins = [
+        path.with_suffix(".py") for path in notebooks(root) if path.with_suffix(".py").exists()
+    ]
+    files = [root / "dl_helpers" / "__init__.py", root / "README.md", *notebooks(root), *twins]
     for path in files:
         text = path.read_text()
         path.write_text(

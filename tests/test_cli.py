@@ -67,3 +67,27 @@ def test_profile_choices_are_checked(capsys):
     with pytest.raises(SystemExit):
         cli.main(["table", "--profile", "huge"])
     assert "invalid choice: 'huge'" in capsys.readouterr().err
+
+
+def test_consecutive_stream_outputs_are_merged_once():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(1); print(2)")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="epoch 1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="epoch 2\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "figure"}),
+        nbformat.v4.new_output("stream", name="stdout", text="done\n"),
+    ]
+    nb.cells = [cell, nbformat.v4.new_markdown_cell("text")]
+    out = cli.merge_streams(nb).cells[0].outputs
+    assert [o.get("name", o["output_type"]) for o in out] == [
+        "stdout",
+        "stderr",
+        "display_data",
+        "stdout",
+    ]
+    assert out[0]["text"] == "epoch 1\nepoch 2\n" and out[3]["text"] == "done\n"
+    nbformat.validate(nb)

@@ -116,3 +116,15 @@ def test_code_cells_are_short(path):
     code = [_source(c) for c in _cells(path) if c["cell_type"] == "code"]
     average = sum(len(s.splitlines()) for s in code) / len(code)
     assert average <= 10, f"average code cell is {average:.1f} lines; split long cells"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_saved_logs_are_merged_streams(path):
+    """One stream output per run of prints, as JupyterLab saves it (no doubled logs on Trust)."""
+    for cell in _cells(path):
+        names = [o.get("name") for o in cell.get("outputs", []) if o["output_type"] == "stream"]
+        kinds = [o["output_type"] + o.get("name", "") for o in cell.get("outputs", [])]
+        for first, second in zip(kinds, kinds[1:]):
+            assert not (first == second and first.startswith("stream")), (
+                f"cell {cell.get('id')} has consecutive {names} stream outputs: run make notebooks"
+            )
