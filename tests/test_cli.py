@@ -91,3 +91,32 @@ def test_consecutive_stream_outputs_are_merged_once():
     ]
     assert out[0]["text"] == "epoch 1\nepoch 2\n" and out[3]["text"] == "done\n"
     nbformat.validate(nb)
+
+
+def test_set_repo_url_rewrites_notebooks_and_their_twins(tmp_path, monkeypatch, capsys):
+    import dl_helpers
+
+    old = dl_helpers.REPO_URL
+    (tmp_path / "dl_helpers").mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "notebooks").mkdir()
+    badge = f"https://colab.research.google.com/github/{old.removeprefix('https://github.com/')}/"
+    for name in (
+        "dl_helpers/__init__.py",
+        "README.md",
+        "notebooks/01_x.ipynb",
+        "notebooks/01_x.py",
+    ):
+        (tmp_path / name).write_text(f'REPO_URL = "{old}"\n[badge]({badge}blob/main/x)\n')
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["set-repo-url", "https://github.com/me/fork"]) == 0
+    for name in (
+        "dl_helpers/__init__.py",
+        "README.md",
+        "notebooks/01_x.ipynb",
+        "notebooks/01_x.py",
+    ):
+        text = (tmp_path / name).read_text()
+        assert old not in text and "https://github.com/me/fork" in text
+        assert "colab.research.google.com/github/me/fork/blob" in text
+    assert "in 4 files" in capsys.readouterr().out
