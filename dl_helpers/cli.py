@@ -38,6 +38,40 @@ def notebooks(root: Path, names: list[str] | None = None) -> list[Path]:
     return found
 
 
+def kernel_manager_class():
+    """Kernels that talk over IPC sockets in a private temporary folder (POSIX), not TCP.
+
+    A kernel on TCP without encryption prints "[IPKernelApp] WARNING | Kernel is running over
+    TCP without encryption" for every notebook; over IPC nothing listens on a port and nothing
+    is printed. The sockets go to a temporary folder removed when the process exits, never to
+    the working directory. Windows has no IPC transport and keeps TCP.
+    """
+    from jupyter_client.manager import KernelManager
+
+    if os.name != "posix":
+        return KernelManager
+
+    class IPCKernelManager(KernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(Path(_socket_dir()) / "kernel"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
+_SOCKETS: list = []
+
+
+def _socket_dir() -> str:
+    """One temporary folder per process for kernel sockets, deleted at exit."""
+    import tempfile
+
+    if not _SOCKETS:
+        _SOCKETS.append(tempfile.TemporaryDirectory(prefix="dlh-kernels-"))
+    return _SOCKETS[0].name
+
+
 def merge_streams(nb):
     """Join consecutive stream outputs of one cell (stdout with stdout, stderr with stderr).
 
@@ -77,6 +111,7 @@ def execute(path: Path, out: Path, profile: str, timeout: int = 3600) -> tuple[b
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,  # keeps committed notebooks free of timestamps
+        kernel_manager_class=kernel_manager_class(),
     )
     started = time.perf_counter()
     message = ""

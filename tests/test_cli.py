@@ -120,3 +120,21 @@ def test_set_repo_url_rewrites_notebooks_and_their_twins(tmp_path, monkeypatch, 
         assert old not in text and "https://github.com/me/fork" in text
         assert "colab.research.google.com/github/me/fork/blob" in text
     assert "in 4 files" in capsys.readouterr().out
+
+
+def test_headless_runs_use_quiet_ipc_kernels(tmp_path, monkeypatch, capfd):
+    import os
+
+    import nbformat
+
+    if os.name != "posix":
+        pytest.skip("IPC kernels are POSIX-only; Windows keeps TCP")
+    monkeypatch.chdir(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
+    nbformat.write(nb, tmp_path / "one.ipynb")
+    ok, _, message = cli.execute(tmp_path / "one.ipynb", tmp_path / "out.ipynb", "quick")
+    assert ok, message
+    assert nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs[0]["text"] == "42\n"
+    assert "over TCP without encryption" not in capfd.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.ipynb", "out.ipynb"]  # no sockets
