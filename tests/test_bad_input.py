@@ -39,7 +39,9 @@ from dl_helpers import noise as noises  # noqa: E402
 from dl_helpers.data import FSDD, fetch, speech, vision  # noqa: E402
 from dl_helpers.data.fetch import CacheWriteError, CorruptDataError  # noqa: E402
 
-SHARED = Path(os.environ.get("DL_HELPERS_DATA") or "/work/shared/datasets")
+# the offline copies: $DL_HELPERS_DATA, else ../shared/datasets beside the repository (CI's layout)
+BESIDE = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+SHARED = Path(os.environ.get("DL_HELPERS_DATA") or BESIDE)
 RNG = np.random.default_rng(0)
 
 
