@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Seed robustness (standard profile)"
-SETUP_SEED = re.compile(r"setup_notebook\(seed=(\d+)\)")
+SETUP_SEED = re.compile(r"setup_notebook\(seed=(\d+)")
 LITERAL_RESEED = re.compile(r"seed_everything\(\s*\d+\s*\)|\bseed\s*=\s*\d+")
 
 
@@ -52,7 +52,7 @@ def run_at_seed(path: Path, seed: int) -> dict:
     for cell in nb["cells"]:
         text = "".join(cell["source"])
         if cell["cell_type"] == "code" and SETUP_SEED.search(text):
-            cell["source"] = SETUP_SEED.sub(f"setup_notebook(seed={seed})", text)
+            cell["source"] = SETUP_SEED.sub(f"setup_notebook(seed={seed}", text)
     folder.mkdir(parents=True, exist_ok=True)
     copy = folder / path.name
     copy.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")

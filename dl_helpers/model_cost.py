@@ -1,4 +1,4 @@
-"""What a model costs to keep and to run: bytes on disk, seconds per forward pass."""
+"""What a model costs: bytes on disk, seconds per forward pass, multiply-accumulates per frame."""
 
 from __future__ import annotations
 
@@ -45,3 +45,42 @@ def median_batch_time(model, batch: np.ndarray, repeats: int = 20) -> float:
         model(batch, training=False)
         times.append(time.perf_counter() - start)
     return float(np.median(times))
+
+
+def macs_per_frame(model) -> int:
+    """Multiply-accumulates per input frame of a frame-synchronous Keras model (biases ignored).
+
+    For models that map ``(batch, time, ...)`` to one output per time step (the denoisers of
+    notebooks 03/04). Per frame, a ``Dense`` or ``Conv1D`` layer costs its kernel's size; a
+    ``Conv2D`` costs its kernel's size at every output frequency position; a
+    ``Conv2DTranspose`` at every input frequency position. One MAC is two floating-point
+    operations (FLOPs).
+
+    Raises:
+        ValueError: not a Keras model; a layer with weights of another kind (an LSTM's cost
+            depends on more than its kernel), or a convolution that strides or dilates in time
+            differently from one output per frame.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model; got {type(model).__name__}")
+    total = 0
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        kernel = int(np.prod(layer.kernel.shape)) if hasattr(layer, "kernel") else None
+        if isinstance(layer, (keras.layers.Conv1D, keras.layers.Conv2D)) and layer.strides[0] != 1:
+            raise ValueError(f"layer {layer.name!r} strides {layer.strides[0]} in time; expected 1")
+        if isinstance(layer, keras.layers.Conv2DTranspose):
+            total += int(layer.input.shape[2]) * kernel
+        elif isinstance(layer, keras.layers.Conv2D):
+            total += int(layer.output.shape[2]) * kernel
+        elif isinstance(layer, (keras.layers.Dense, keras.layers.Conv1D)):
+            total += kernel
+        else:
+            raise ValueError(
+                f"layer {layer.name!r} ({type(layer).__name__}) has weights macs_per_frame "
+                "cannot count; expected Dense, Conv1D, Conv2D or Conv2DTranspose layers"
+            )
+    return total

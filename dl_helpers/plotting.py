@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import audio
-from .checks import check_count
+from .checks import check_count, check_finite
 
 
 def image_grid(
@@ -195,12 +195,17 @@ def plot_spectrogram(
     sr: int = audio.SR,
     db_range: float = 80.0,
     colorbar: bool = False,
+    top_db: float | None = None,
 ):
     """A time-major magnitude (or mask) spectrogram, axes in seconds and Hz (librosa.display).
 
+    Magnitudes are shown in dB (20·log10|X|) over ``db_range`` dB below the top of the colour
+    scale: by default this spectrogram's own peak; pass ``top_db`` (for example
+    :func:`peak_db` of the noisy input) to give several panels one scale and compare them.
+
     Raises:
         ValueError: a spectrogram that is not (frames, 129), has no frame, is complex (take
-            ``np.abs``), or holds NaN.
+            ``np.abs``), or holds NaN; a ``top_db`` that is not finite.
     """
     import librosa
     import librosa.display
@@ -214,8 +219,13 @@ def plot_spectrogram(
         raise ValueError("spectrogram is complex; expected a magnitude (take np.abs of it)")
     if np.isnan(mag).any():
         raise ValueError("spectrogram contains NaN values")
+    if top_db is not None:
+        check_finite(top_db, "top_db")
     is_mask = mag.min() >= 0 and mag.max() <= 1 and "mask" in title.lower()
-    values = mag.T if is_mask else librosa.amplitude_to_db(mag.T + 1e-10, ref=1.0, top_db=db_range)
+    values = mag.T if is_mask else librosa.amplitude_to_db(mag.T + 1e-10, ref=1.0, top_db=None)
+    if not is_mask:
+        top = peak_db(mag) if top_db is None else top_db
+        limits = (top - db_range, top)
     img = librosa.display.specshow(
         values,
         sr=sr,
@@ -225,13 +235,18 @@ def plot_spectrogram(
         y_axis="hz",
         ax=ax,
         cmap="magma",
-        vmin=0 if is_mask else None,
-        vmax=1 if is_mask else None,
+        vmin=0 if is_mask else limits[0],
+        vmax=1 if is_mask else limits[1],
     )
     ax.set(title=title, xlabel="time (s)", ylabel="frequency (Hz)")
     if colorbar:
         ax.figure.colorbar(img, ax=ax, label="mask value" if is_mask else "magnitude (dB)")
     return img
+
+
+def peak_db(mag: np.ndarray) -> float:
+    """The loudest cell of a magnitude spectrogram in dB (20·log10 max|X|): a shared colour top."""
+    return float(20 * np.log10(np.max(np.abs(mag)) + 1e-10))
 
 
 def players(clips: Mapping[str, np.ndarray], sr: int = audio.SR):

@@ -15,10 +15,10 @@ import time
 from . import config
 from .throughput import FIT_LOG_ENV, record_fits
 
-_STATE: dict = {"started": None, "sources": {}}
+_STATE: dict = {"started": None, "sources": {}, "seed": None}
 
 
-def quiet_logging() -> None:
+def quiet_logging(onednn: bool = True) -> None:
     """Notebook-friendly logging: no TF C++ chatter, no absl warnings, no ANSI progress bars.
 
     Keras progress bars are still available with ``verbose=1``; notebooks use ``verbose=2``
@@ -29,11 +29,11 @@ def quiet_logging() -> None:
     # exceptions are unaffected.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # oneDNN trains the notebooks' CNNs and LSTMs 1.8-2.2x faster on x86 CPUs, and with op
-    # determinism two runs are still bit-identical (benchmarks/results.md). It stays off by
-    # default until the notebooks 01 and 04 reworks land: with it on, their claims that sit
-    # inside their own run-to-run spread (01's CNN at 0.9896 against >= 0.99, 04's CNN-FCN
-    # margin) fail. TF_ENABLE_ONEDNN_OPTS=1 turns it on for a run; results files record which.
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    # determinism two runs are still bit-identical (benchmarks/results.md): on unless a caller
+    # passes onednn=False (notebook 01, until its rework: its CNN claim sits inside its own
+    # run-to-run spread and fails with oneDNN's numbers). TF_ENABLE_ONEDNN_OPTS set in the
+    # environment wins either way; results files record which was used.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1" if onednn else "0")
     import logging
     import warnings
 
@@ -121,13 +121,17 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def setup_notebook(seed: int = 42) -> dict[str, str]:
+def setup_notebook(seed: int = 42, onednn: bool = True) -> dict[str, str]:
     """Everything a notebook's setup cell does: quiet logs, seed, start the clock, print versions.
+
+    ``onednn=False`` keeps TensorFlow's oneDNN kernels off for this run (see
+    :func:`quiet_logging`); call before TensorFlow is imported.
 
     Returns the versions it printed (also kept in the results file).
     """
     _STATE["started"] = time.perf_counter()
-    quiet_logging()
+    _STATE["seed"] = seed
+    quiet_logging(onednn)
     config.seed_everything(seed)
     if os.environ.get(FIT_LOG_ENV):  # set by benchmarks/run.py only
         record_fits(os.environ[FIT_LOG_ENV])
@@ -135,6 +139,17 @@ def setup_notebook(seed: int = 42) -> dict[str, str]:
     print(" | ".join(f"{k} {v}" for k, v in versions.items()))
     print(f"profile: {config.active_profile()} | seed: {seed}")
     return versions
+
+
+def notebook_seed() -> int:
+    """The seed the setup cell gave :func:`setup_notebook`: every other seed derives from it.
+
+    Raises:
+        RuntimeError: when :func:`setup_notebook` has not run in this process.
+    """
+    if _STATE["seed"] is None:
+        raise RuntimeError("setup_notebook(seed=...) has not run; call it in the setup cell first")
+    return int(_STATE["seed"])
 
 
 def elapsed_since_setup() -> float | None:

@@ -1,7 +1,9 @@
-"""How close a speech estimate is to the clean reference: SNR, SI-SDR, log-spectral distance.
+"""How close a speech estimate is to the clean reference: SNR, SI-SDR, STOI, PESQ, LSD.
 
-Waveform measures (:func:`snr_db`, :func:`si_sdr_db`) take 1-D signals of equal length;
-spectral measures take (frames, bins) magnitudes of one shape.
+Waveform measures (:func:`snr_db`, :func:`si_sdr_db`, :func:`stoi`, :func:`pesq_nb`) take 1-D
+signals of equal length; spectral measures take (frames, bins) magnitudes of one shape.
+STOI and PESQ are the field's perceptual measures, computed by their reference packages
+(``pystoi``, ``pesq``); both need utterances of a few seconds (see :data:`PERCEPTUAL_SECONDS`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import numpy as np
 from .audio import check_pair
 
 LSD_FLOOR = 1e-3  # magnitude floor of log_spectral_distance: silent cells do not dominate
+#: STOI compares 384 ms windows of speech (silent frames removed) and PESQ looks for utterances:
+#: a spoken digit (0.4 s) is too short for either, so score strings of clips this long or longer.
+PERCEPTUAL_SECONDS = 3.0
 
 
 def snr_db(clean: np.ndarray, estimate: np.ndarray) -> float:
@@ -68,6 +73,56 @@ def si_sdr_db(clean: np.ndarray, estimate: np.ndarray) -> float:
     if not np.any(target):
         return float("-inf")  # no energy in the clean signal's direction: the worst case
     return float(10 * np.log10(np.sum(target**2) / np.sum(residual**2)))
+
+
+def stoi(clean: np.ndarray, estimate: np.ndarray, sr: int) -> float:
+    """Short-time objective intelligibility (Taal et al., 2011), 0 to 1, higher is better.
+
+    The correlation between clean and estimated band envelopes over 384 ms windows, averaged;
+    it tracks how many words listeners get right. Computed by ``pystoi``.
+
+    Raises:
+        ValueError: what :func:`snr_db` refuses, or a clean signal with less than 384 ms of
+            speech (STOI is undefined there; concatenate clips first).
+    """
+    import warnings
+
+    from pystoi import stoi as _stoi
+
+    clean, estimate = check_pair(clean, estimate, "estimate")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = float(_stoi(clean, estimate, sr, extended=False))
+    if any("Not enough STFT frames" in str(w.message) for w in caught):
+        raise ValueError(
+            f"clean signal of {len(clean) / sr:.2f} s holds less than 384 ms of speech: STOI is "
+            f"undefined; expected at least {PERCEPTUAL_SECONDS:g} s (concatenate clips)"
+        )
+    return value
+
+
+def pesq_nb(clean: np.ndarray, estimate: np.ndarray, sr: int) -> float:
+    """Narrow-band PESQ (ITU-T P.862), about -0.5 to 4.5, higher is better; needs 8 kHz audio.
+
+    A model of how a listener would rate the quality (a mean opinion score). Computed by
+    ``pesq``.
+
+    Raises:
+        ValueError: ``sr`` other than 8000, what :func:`snr_db` refuses, or a signal in which
+            PESQ finds no utterance (too short or silent; concatenate clips first).
+    """
+    from pesq import PesqError, pesq
+
+    if sr != 8000:
+        raise ValueError(f"narrow-band PESQ needs 8000 Hz audio; got {sr} Hz")
+    clean, estimate = check_pair(clean, estimate, "estimate")
+    try:
+        return float(pesq(sr, clean.astype(np.float64), estimate.astype(np.float64), "nb"))
+    except PesqError as error:
+        raise ValueError(
+            f"PESQ failed on {len(clean) / sr:.2f} s of audio ({error}); expected speech of at "
+            f"least {PERCEPTUAL_SECONDS:g} s (concatenate clips)"
+        ) from error
 
 
 def log_spectral_distance(

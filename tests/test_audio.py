@@ -183,3 +183,49 @@ def test_fsdd_split_rule_is_one_fact():
     idx = np.array([0, 4, 5, 49])
     np.testing.assert_array_equal(data.is_test_index(idx), [True, True, False, False])
     assert audio.SR == data.FSDD_SAMPLE_RATE
+
+
+def test_mixtures_are_levelled_with_their_speech_and_noise():
+    fsdd = _tiny_fsdd()
+    quiet = FSDD([0.01 * y for y in fsdd.audio], fsdd.digit, fsdd.speaker, fsdd.index)
+    raw = denoising.build_noisy_pairs(quiet, seed=3, level=None)
+    levelled = denoising.build_noisy_pairs(quiet, seed=3)
+    for i in range(len(raw)):
+        rms = np.sqrt(np.mean(levelled.noisy[i].astype(np.float64) ** 2))
+        assert rms == pytest.approx(denoising.MIXTURE_RMS, rel=1e-4)
+        gain = levelled.noisy[i][0] / raw.noisy[i][0]
+        np.testing.assert_allclose(levelled.clean[i], gain * raw.clean[i], rtol=1e-4, atol=1e-7)
+        np.testing.assert_allclose(levelled.noise[i], gain * raw.noise[i], rtol=1e-4, atol=1e-7)
+        assert speech_metrics.snr_db(levelled.clean[i], levelled.noisy[i]) == pytest.approx(
+            levelled.snr[i], abs=1e-3
+        )
+
+
+def test_dealt_test_mixtures_cover_every_noise_and_level_evenly():
+    pairs = denoising.build_noisy_pairs(
+        _tiny_fsdd(), noise_types=["white", "hum", "pink"], snr_levels=[0, 5], seed=1
+    )
+    cells = sorted(zip(pairs.noise_type.tolist(), pairs.snr.tolist()))
+    assert len(set(cells)) == 6 and all(cells.count(c) == 2 for c in set(cells))
+
+
+def test_macs_per_frame_counts_dense_and_convolutions():
+    import keras
+    from keras import layers
+
+    from dl_helpers import model_cost
+
+    x = keras.Input((None, 129))
+    y = layers.Conv1D(8, 5, padding="same")(x)  # 129 * 5 * 8 per frame
+    y = layers.Dense(4)(y)  # 8 * 4
+    dense = keras.Model(x, y)
+    assert model_cost.macs_per_frame(dense) == 129 * 5 * 8 + 8 * 4
+    img = layers.Reshape((-1, 129, 1))(x)
+    z = layers.Conv2D(2, (3, 5), strides=(1, 4), padding="same")(img)  # 33 positions x 30
+    z = layers.Conv2DTranspose(1, (3, 5), strides=(1, 4), padding="same")(z)  # 33 x 30
+    assert model_cost.macs_per_frame(keras.Model(x, z)) == 33 * 3 * 5 * 2 * 2
+    lstm = keras.Model(x, layers.LSTM(3)(x))
+    with pytest.raises(ValueError, match="LSTM.*has weights macs_per_frame cannot count"):
+        model_cost.macs_per_frame(lstm)
+    with pytest.raises(ValueError, match="model must be a Keras model"):
+        model_cost.macs_per_frame("cnn")

@@ -760,26 +760,6 @@ def test_eer_docstring_and_code_agree_on_the_nearest_point():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(n_train=-3), r"n_train \(None for all recordings\) must be"),
-        (dict(n_test=0), "n_test"),
-        (dict(val_fraction=1.5), r"val_fraction must be in \(0, 1\)"),
-        (dict(snr_levels=()), "snr_levels is empty"),
-        (dict(heldout_speaker="zoe"), "unknown speaker 'zoe'"),
-    ],
-)
-def test_prepare_refuses_nonsense_sizes(kwargs, message):
-    kwargs = dict(kwargs)
-    speakers = np.array(["a", "b", "c", "d", "e", "f"] * 2)
-    fsdd = FSDD([tone(900)] * 12, np.arange(12) % 10, speakers, np.array([0] * 6 + [7] * 6))
-    with pytest.raises(ValueError, match=message):
-        denoising.prepare(
-            fsdd, heldout_speaker=kwargs.pop("heldout_speaker", "f"), seed=0, **kwargs
-        )
-
-
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
         (dict(noise_types="white"), r"noise_types must be a list of names, e\.g\. \['white'\]"),
         (dict(noise_types=[]), "noise_types is empty"),
         (dict(snr_levels=[]), "snr_levels must be"),
@@ -823,9 +803,11 @@ def test_fsdd_subset_refuses_a_mask_of_the_wrong_length():
         lambda: models.build_mlp(2, 8),
         lambda: verification.make_pairs(np.array([0, 0, 1, 1]), 4),
         lambda: analysis.embed_2d(np.zeros((5, 3)), "pca"),
-        lambda: denoising.prepare(FSDD([], np.array([]), np.array([]), np.array([]))),
+        lambda: denoising.speaker_fold(
+            FSDD([], np.array([]), np.array([]), np.array([])), ["a"], n_train=1, n_seen=1, n_test=1
+        ),  # fmt: skip
     ],
-    ids=["build_mlp", "make_pairs", "embed_2d", "prepare"],
+    ids=["build_mlp", "make_pairs", "embed_2d", "speaker_fold"],
 )
 def test_helpers_take_their_seed_from_the_caller(call):
     """One seed drives a notebook: no helper falls back on a seed of its own."""
@@ -840,3 +822,155 @@ def test_shuffled_batches_need_a_seed():
     with pytest.raises(ValueError, match="needs a seed"):
         denoising.length_batches(split, 2)
     assert len(denoising.length_batches(split, 2, shuffle=False)) == 1
+
+
+# ------------------------------------------------- speaker folds, classical baseline, STOI/PESQ
+
+
+def _six_speakers() -> FSDD:
+    speakers = np.array(["a", "b", "c", "d", "e", "f"] * 4)
+    index = np.array([0] * 6 + [7] * 6 + [8] * 6 + [9] * 6)
+    clips = [tone(900 + 10 * i, 150 + 20 * i) for i in range(24)]
+    return FSDD(clips, np.arange(24) % 10, speakers, index)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(test_speakers=["zoe"]), r"test_speakers must be some of"),
+        (dict(test_speakers=[]), r"test_speakers must be some of"),
+        (dict(test_speakers=list("abcdef")), "every speaker is held out"),
+        (dict(test_speakers=["a"]), "hold out at least two speakers"),
+        (dict(n_train=0), r"n_train \(None for all recordings\) must be"),
+        (dict(val_fraction=0.0), r"val_fraction must be in \(0, 1\)"),
+        (dict(snr_levels=()), "snr_levels is empty"),
+        (dict(noise_types=["rain"]), "noise_types"),
+    ],
+)
+def test_speaker_fold_refuses_bad_settings(kwargs, message):
+    kwargs = dict(test_speakers=["e", "f"], n_train=None, n_seen=None, n_test=None) | kwargs
+    with pytest.raises(ValueError, match=message):
+        denoising.speaker_fold(_six_speakers(), seed=0, **kwargs)
+
+
+def test_speaker_fold_holds_out_one_speaker_without_babble():
+    fold = denoising.speaker_fold(
+        _six_speakers(), ["f"], n_train=None, n_seen=None, n_test=None, seed=0,
+        test_noise_types=["white", "hum"],
+    )  # fmt: skip
+    assert set(fold.test.pairs.speaker.tolist()) == {"f"}
+    assert "f" not in set(fold.train.pairs.speaker.tolist())
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(percentile=101), r"percentile must be in \[0, 100\]"),
+        (dict(over=0), "over .* must be > 0"),
+        (dict(floor=1.5), r"floor .* must be in \[0, 1\]"),
+        (dict(floor=float("nan")), "floor"),
+    ],
+)
+def test_spectral_subtraction_refuses_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        denoising.spectral_subtraction_mask(np.ones((10, audio.N_BINS)), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "mag, message",
+    [
+        (np.ones(audio.N_BINS), r"real \(frames, bins\) magnitude"),
+        (np.ones((3, 4), complex), r"real \(frames, bins\) magnitude"),
+        (-np.ones((3, 4)), "finite, non-negative"),
+        (np.full((3, 4), np.nan), "finite, non-negative"),
+    ],
+)
+def test_spectral_subtraction_refuses_what_is_not_a_magnitude(mag, message):
+    with pytest.raises(ValueError, match=message):
+        denoising.spectral_subtraction_mask(mag)
+
+
+def test_spectral_subtraction_removes_a_stationary_floor():
+    rng = np.random.default_rng(0)
+    noise_mag = np.abs(rng.normal(size=(200, audio.N_BINS)))
+    speech = np.zeros_like(noise_mag)
+    speech[80:120, 10:20] = 20.0
+    mask = denoising.spectral_subtraction_mask(speech + noise_mag, percentile=50, over=2)
+    assert mask.dtype == np.float32 and 0 <= mask.min() and mask.max() <= 1
+    assert mask[80:120, 10:20].mean() > 0.9 > 0.5 > mask[:60].mean()
+
+
+def test_stoi_and_pesq_refuse_clips_too_short_to_score():
+    short = tone(2000)
+    with pytest.raises(ValueError, match="STOI is undefined; expected at least 3 s"):
+        speech_metrics.stoi(short, short, audio.SR)
+    with pytest.raises(ValueError, match="narrow-band PESQ needs 8000 Hz audio; got 16000 Hz"):
+        speech_metrics.pesq_nb(short, short, 16000)
+    with pytest.raises(ValueError, match="estimate"):
+        speech_metrics.stoi(short, short[:-1], audio.SR)
+
+
+def test_perceptual_strings_refuse_bad_lengths_and_cover_every_clip():
+    split = _tiny_split()
+    with pytest.raises(ValueError, match="seconds must be > 0"):
+        denoising.perceptual_strings(split, seconds=0)
+    with pytest.raises(ValueError, match="seconds"):
+        denoising.perceptual_strings(split, seconds=float("nan"))
+    strings = denoising.perceptual_strings(split, seconds=0.5)
+    assert sorted(np.concatenate(strings).tolist()) == list(range(len(split)))
+    for members in strings:
+        assert len({(split.pairs.speaker[i], split.pairs.snr[i]) for i in members}) == 1
+
+
+def test_notebook_seed_needs_the_setup_cell(monkeypatch):
+    from dl_helpers import session
+
+    monkeypatch.setitem(session._STATE, "seed", None)
+    with pytest.raises(RuntimeError, match=r"setup_notebook\(seed=\.\.\.\) has not run"):
+        session.notebook_seed()
+    monkeypatch.setitem(session._STATE, "seed", 7)
+    assert session.notebook_seed() == 7
+
+
+def test_spectrograms_share_a_colour_scale_on_request():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    loud = np.abs(audio.stft(tone()))
+    quiet = loud / 100  # 40 dB quieter
+    fig, axes = plt.subplots(1, 2)
+    own = plotting.plot_spectrogram(quiet, axes[0], "quiet")
+    shared = plotting.plot_spectrogram(quiet, axes[1], "quiet", top_db=plotting.peak_db(loud))
+    assert own.get_clim()[1] == pytest.approx(plotting.peak_db(quiet), abs=1e-3)
+    assert shared.get_clim() == pytest.approx((plotting.peak_db(loud) - 80, plotting.peak_db(loud)))
+    with pytest.raises(ValueError, match="top_db"):
+        plotting.plot_spectrogram(quiet, axes[0], "quiet", top_db=float("nan"))
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(heldout=["zoe"]), "heldout must be some of"),
+        (dict(heldout=[]), "heldout must be some of"),
+        (dict(heldout=["a", "b"]), "every speaker is held out"),
+        (dict(n_train=0), "n_train must be a positive integer or None"),
+        (dict(n_test=2.5), "n_test must be a positive integer or None"),
+        (dict(val_fraction=1.0), r"val_fraction must be in \(0, 1\)"),
+    ],
+)
+def test_speaker_split_refuses_bad_settings(kwargs, message):
+    from dl_helpers import data
+
+    args = dict(heldout=["b"], n_train=None, n_test=None, seed=0) | kwargs
+    with pytest.raises(ValueError, match=message):
+        data.speaker_split(np.array(["a"] * 4 + ["b"] * 4), np.array([0, 6, 7, 8] * 2), **args)
+
+
+def test_make_folds_refuses_repeated_seeds():
+    with pytest.raises(ValueError, match="fold seeds must be distinct"):
+        denoising.make_folds(_six_speakers(), [1, 1, 2], n_train=None, n_seen=None, n_test=None)
+    with pytest.raises(ValueError, match="n_folds must be between 2"):
+        denoising.make_folds(_six_speakers(), [1], n_train=None, n_seen=None, n_test=None)

@@ -2,22 +2,17 @@
 
 Each test builds a notebook's splits from the real offline data (skipped without it) and checks
 them with ``data.assert_disjoint``. A known leak that an open rework issue fixes is marked
-``xfail(strict=True)``: the test documents it today and fails the day the leak is gone, so the
-mark cannot outlive the fix.
+``xfail(strict=True)``: the test documents it and fails the day the leak is gone, so the mark
+cannot outlive the fix (none is open today).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from dl_helpers import data, denoising
-
-
-@pytest.fixture(scope="module")
-def small_denoising(offline_dir_module):
-    fsdd = data.load_fsdd()
-    return denoising.prepare(fsdd, n_train=150, n_test=40, n_heldout=40, seed=0)
+from dl_helpers import data, denoising, noise
 
 
 @pytest.fixture(scope="module")
@@ -39,41 +34,96 @@ def _babble_voices(pairs) -> set[str]:
     return {item.split("/")[0] for pool in pairs.babble_pool for item in pool}
 
 
-def test_denoising_splits_share_no_recording(small_denoising):
-    dd = small_denoising
-    data.assert_disjoint(
-        train=_recordings(dd.train.pairs),
-        val=_recordings(dd.val.pairs),
-        test=_recordings(dd.test.pairs),
-        heldout=_recordings(dd.heldout.pairs),
-    )
+# Notebooks 03 and 04: speaker-independent folds. Every fold's held-out speakers are heard
+# nowhere in training: not as targets, not in babble, not in validation; the seen-speaker set
+# and the test set share no recording with training either.
 
 
-def test_heldout_speaker_is_no_training_target(small_denoising):
-    dd = small_denoising
-    targets = set(dd.train.pairs.speaker) | set(dd.val.pairs.speaker)
-    data.assert_disjoint(training_speakers=targets, heldout=[dd.heldout_speaker])
-    assert set(dd.heldout.pairs.speaker) == {dd.heldout_speaker}
+@pytest.fixture(scope="module")
+def fsdd(offline_dir_module):
+    return data.load_fsdd()
 
 
-def test_babble_is_recorded_for_every_babble_mixture(small_denoising):
-    pairs = small_denoising.train.pairs
-    has_pool = np.array([len(p) > 0 for p in pairs.babble_pool])
-    assert np.array_equal(has_pool, pairs.noise_type == "babble") and has_pool.any()
+@pytest.fixture(scope="module")
+def folds(fsdd):
+    return denoising.make_folds(fsdd, [0, 1, 2], n_train=200, n_seen=40, n_test=80)
 
 
-def test_test_recordings_never_babble_in_training(small_denoising):
-    dd = small_denoising
-    train_babble = {item for pool in dd.train.pairs.babble_pool for item in pool}
-    data.assert_disjoint(train_babble=train_babble, test=_recordings(dd.test.pairs))
+def _voices(split) -> set[str]:
+    return set(split.pairs.speaker.tolist()) | _babble_voices(split.pairs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak, fixed by the notebooks 03/04 rework: training babble is drawn from every "
-    "speaker, the held-out one included",
-)
-def test_heldout_voice_is_never_heard_in_training_babble(small_denoising):
-    dd = small_denoising
-    heard = _babble_voices(dd.train.pairs) | _babble_voices(dd.val.pairs)
-    data.assert_disjoint(training_babble=heard, heldout=[dd.heldout_speaker])
+def test_every_speaker_is_held_out_exactly_once(fsdd, folds):
+    held = [s for fold in folds for s in fold.test_speakers]
+    assert sorted(held) == sorted(set(fsdd.speaker.tolist()))
+
+
+def test_fold_test_voices_are_never_heard_in_training(folds):
+    for fold in folds:
+        heard = _voices(fold.train) | _voices(fold.val) | _voices(fold.seen)
+        data.assert_disjoint(heard_in_training=heard, heldout=fold.test_speakers)
+        assert set(fold.test.pairs.speaker.tolist()) == set(fold.test_speakers)
+        assert _babble_voices(fold.test.pairs) <= set(fold.test_speakers)
+        assert (fold.test.pairs.noise_type == "babble").any()
+
+
+def test_fold_splits_share_no_recording(folds):
+    for fold in folds:
+        data.assert_disjoint(
+            train=_recordings(fold.train.pairs),
+            val=_recordings(fold.val.pairs),
+            seen=_recordings(fold.seen.pairs),
+            test=_recordings(fold.test.pairs),
+        )
+
+
+def test_seen_and_test_babble_are_not_training_recordings(folds):
+    for fold in folds:
+        trained_on = _recordings(fold.train.pairs) | _recordings(fold.val.pairs)
+        for split in (fold.seen, fold.test):
+            babble = {item for pool in split.pairs.babble_pool for item in pool}
+            data.assert_disjoint(training_targets=trained_on, test_babble=babble)
+
+
+def test_unseen_noise_fold_never_trains_on_it_and_keeps_the_test_set(fsdd, folds):
+    held = folds[0].test_speakers
+    others = [n for n in noise.NOISE_TYPES if n != "babble"]
+    deaf = denoising.make_folds(
+        fsdd, [0, 1, 2], n_train=200, n_seen=40, n_test=80, noise_types=others
+    )[0]
+    assert deaf.test_speakers == held
+    for split in (deaf.train, deaf.val):
+        assert "babble" not in set(split.pairs.noise_type.tolist())
+    assert _recordings(deaf.train.pairs) == _recordings(folds[0].train.pairs)
+    for name in ("test", "seen"):
+        a, b = getattr(deaf, name).pairs, getattr(folds[0], name).pairs
+        assert all(np.array_equal(x, y) for x, y in zip(a.noisy, b.noisy))
+        assert list(a.noise_type) == list(b.noise_type)
+
+
+def test_test_cells_are_dealt_evenly(folds):
+    pairs = folds[0].test.pairs
+    counts = pd.crosstab(pairs.noise_type, pairs.snr).to_numpy()
+    assert counts.max() - counts.min() <= 1 and counts.shape == (5, 4)
+
+
+def test_babble_is_recorded_for_every_babble_mixture(folds):
+    for split in (folds[0].train, folds[0].test):
+        has_pool = np.array([len(p) > 0 for p in split.pairs.babble_pool])
+        assert np.array_equal(has_pool, split.pairs.noise_type == "babble") and has_pool.any()
+
+
+# Notebook 04, part 2: continuation, every speaker held out in turn.
+
+
+def test_speaker_split_keeps_heldout_voices_out_of_training(fsdd):
+    for _, held in data.speaker_folds(fsdd.speaker, 6):
+        split = data.speaker_split(fsdd.speaker, fsdd.index, held, n_train=300, n_test=50, seed=1)
+        data.assert_disjoint(
+            train=split["train"].tolist(), val=split["val"].tolist(), test=split["test"].tolist()
+        )
+        training_voices = set(fsdd.speaker[np.concatenate([split["train"], split["val"]])])
+        data.assert_disjoint(training_voices=training_voices, heldout=held)
+        assert set(fsdd.speaker[split["test"]]) == set(held)
+        assert len(split["train"]) + len(split["val"]) == 300 and len(split["test"]) == 50
+        assert (fsdd.index[split["train"]] >= 5).all()

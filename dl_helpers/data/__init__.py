@@ -45,6 +45,7 @@ from .splits import (
     assert_disjoint,
     recording_split,
     speaker_folds,
+    speaker_split,
     stratified_indices,
     validation_split,
 )
@@ -81,5 +82,6 @@ __all__ = [
     "assert_disjoint",
     "recording_split",
     "speaker_folds",
+    "speaker_split",
     "validation_split",
 ]

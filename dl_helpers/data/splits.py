@@ -112,7 +112,7 @@ def speaker_folds(speakers: Sequence[str], n_folds: int) -> list[tuple[list[str]
     Raises:
         ValueError: fewer than 2 folds, or more folds than speakers.
     """
-    names = sorted(set(speakers))
+    names = sorted({str(s) for s in speakers})
     if not isinstance(n_folds, (int, np.integer)) or not 2 <= n_folds <= len(names):
         raise ValueError(
             f"n_folds must be between 2 and the number of speakers ({len(names)}); got {n_folds!r}"
@@ -122,6 +122,58 @@ def speaker_folds(speakers: Sequence[str], n_folds: int) -> list[tuple[list[str]
         heldout = names[k::n_folds]
         folds.append(([s for s in names if s not in heldout], heldout))
     return folds
+
+
+def speaker_split(
+    speaker: np.ndarray,
+    index: np.ndarray,
+    heldout: Sequence[str],
+    *,
+    n_train: int | None,
+    n_test: int | None,
+    seed: int,
+    val_fraction: float = 0.1,
+) -> dict[str, np.ndarray]:
+    """Recordings for a speaker-independent split: ``train`` / ``val`` / ``test`` index arrays.
+
+    ``train`` and ``val`` come from the other speakers' training recordings (index 5-49; a
+    seeded ``val_fraction`` of them is validation), ``test`` from any recording of the
+    ``heldout`` speakers; ``n_train`` (train and validation together) and ``n_test`` subsample
+    them (``None``: all). No held-out speaker's recording is ever in ``train`` or ``val``.
+
+    Raises:
+        ValueError: unknown or no held-out speakers, every speaker held out, bad sizes, or a
+            ``val_fraction`` outside (0, 1) or leaving no training recording.
+    """
+    speaker, index = np.asarray(speaker).astype(str), np.asarray(index)
+    names = sorted(set(speaker.tolist()))
+    held = sorted({str(s) for s in heldout})
+    if not held or any(s not in names for s in held):
+        raise ValueError(f"heldout must be some of {names}; got {list(heldout)}")
+    if len(held) == len(names):
+        raise ValueError("every speaker is held out; expected at least one training speaker")
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction}")
+    rng = np.random.default_rng(seed)
+
+    def pick(mask: np.ndarray, n: int | None, name: str) -> np.ndarray:
+        idx = np.flatnonzero(mask)
+        if n is None or n >= len(idx):
+            return rng.permutation(idx)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{name} must be a positive integer or None; got {n!r}")
+        return rng.choice(idx, n, replace=False)
+
+    is_held = np.isin(speaker, held)
+    pool = pick(~is_held & ~is_test_index(index), n_train, "n_train")
+    n_val = max(1, int(round(val_fraction * len(pool))))
+    if n_val >= len(pool):
+        raise ValueError(f"val_fraction {val_fraction} of {len(pool)} recordings leaves none")
+    return {
+        "train": np.sort(pool[n_val:]),
+        "val": np.sort(pool[:n_val]),
+        "test": np.sort(pick(is_held, n_test, "n_test")),
+    }
 
 
 def assert_disjoint(**groups: Sequence) -> None:

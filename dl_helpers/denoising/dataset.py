@@ -1,29 +1,25 @@
 """The denoising dataset of notebooks 03 and 04: noisy/clean pairs, their spectrograms, splits.
 
-Every model in both notebooks is trained and compared on exactly these mixtures: :func:`prepare`
-draws them from a seeded generator, so the same arguments give the same data in either notebook.
+Every model in both notebooks is trained and compared on exactly these mixtures: :func:`make_folds`
+draws them from seeded generators, so the same seeds and sizes give the same data in either
+notebook.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import audio, noise
-from ..checks import check_count, check_names
+from ..checks import check_count, check_finite, check_names
 from ..data.speech import select
+from ..data.splits import speaker_folds
 
-#: How many recordings each profile uses per split (``None``: all). Notebooks 03 and 04 both read
-#: this, so they always train and test on exactly the same mixtures.
-DATA_SIZES: dict[str, dict[str, int | None]] = {
-    "quick": dict(n_train=500, n_test=100, n_heldout=100),
-    "standard": dict(n_train=None, n_test=None, n_heldout=250),
-    "full": dict(n_train=None, n_test=None, n_heldout=None),
-}
-HELDOUT_SPEAKER = "theo"
+#: RMS every mixture is scaled to (with its clean speech and noise): about FSDD's median level.
+MIXTURE_RMS = 0.05
 
 
 @dataclass
@@ -71,15 +67,24 @@ def build_noisy_pairs(
     seed: int,
     progress: bool = False,
     babble_source=None,
+    level: float | None = MIXTURE_RMS,
 ) -> NoisyPairs:
     """One noisy copy of every recording in ``fsdd`` (a :class:`dl_helpers.data.FSDD`).
 
     Each recording gets a noise type drawn from ``noise_types`` and an input SNR drawn uniformly
-    from ``snr_range`` (or from the discrete ``snr_levels``), all from one seeded generator.
-    Babble for a recording is made from *other* speakers' recordings of the same split
-    (index 0-4 vs 5-49), so test speech never leaks into training noise. They are drawn from
-    ``babble_source`` (default: ``fsdd`` itself; pass the whole dataset when ``fsdd`` is a subset
-    holding a single speaker).
+    from ``snr_range``; with discrete ``snr_levels`` instead, every (noise type, level)
+    combination is dealt equally often (±1) in random order, so results can be read per cell.
+    All draws come from one seeded generator. Babble for a recording is made from *other*
+    speakers' recordings of the same FSDD split (index 0-4 vs 5-49), drawn from
+    ``babble_source`` (default: ``fsdd`` itself). Whose voices may be babble is the caller's
+    decision: pass a source holding only the voices this split may hear (training speakers for
+    training mixtures, held-out speakers for held-out ones).
+
+    Every mixture is then scaled, with its clean speech and noise, to an RMS of ``level``
+    (``None``: keep the recording's level). FSDD's speakers were recorded at levels over 10x apart;
+    without this, a network's input and its squared-error loss would depend on who is speaking
+    more than on what is noise. The gain is computed from the mixture alone (what a real system
+    has), and SNR, SI-SDR, STOI and PESQ do not change when all three are scaled together.
 
     Raises:
         ValueError: another sample rate, unknown or no noise types (a single string is refused:
@@ -95,13 +100,19 @@ def build_noisy_pairs(
             raise ValueError(f"snr_levels must be finite dB values, at least one; got {snr_levels}")
     elif len(snr_range) != 2 or not np.all(np.isfinite(np.asarray(snr_range, float))):
         raise ValueError(f"snr_range must be (low dB, high dB), finite; got {snr_range}")
+    if level is not None:
+        check_finite(level, "level")
+        if level <= 0:
+            raise ValueError(f"level (the mixtures' RMS) must be > 0 or None; got {level}")
     rng = np.random.default_rng(seed)
-    types = rng.choice(list(noise_types), len(fsdd))
-    snrs = (
-        rng.choice(list(snr_levels), len(fsdd))
-        if snr_levels is not None
-        else rng.uniform(*snr_range, len(fsdd))
-    )
+    if snr_levels is None:
+        types = rng.choice(list(noise_types), len(fsdd))
+        snrs = rng.uniform(*snr_range, len(fsdd))
+    else:  # every (noise type, level) combination equally often (±1), in random order
+        grid = [(kind, float(level)) for kind in noise_types for level in snr_levels]
+        dealt = [grid[k] for k in rng.permutation(np.resize(np.arange(len(grid)), len(fsdd)))]
+        types = np.array([kind for kind, _ in dealt], dtype=object).astype(str)
+        snrs = np.array([level for _, level in dealt], dtype=float)
     is_test = fsdd.is_test
     source = babble_source if babble_source is not None else fsdd
     source_is_test = source.is_test
@@ -121,9 +132,10 @@ def build_noisy_pairs(
         mixture, scaled = noise.mix_at_snr(
             y, noise.make_noise(types[i], len(y), rng, pool), float(snrs[i])
         )
-        clean.append(y.astype(np.float32))
-        noises.append(scaled)
-        noisy.append(mixture)
+        gain = 1.0 if level is None else level / np.sqrt(np.mean(mixture.astype(np.float64) ** 2))
+        clean.append((gain * y).astype(np.float32))
+        noises.append((gain * scaled).astype(np.float32))
+        noisy.append((gain * mixture).astype(np.float32))
     return NoisyPairs(
         clean,
         noises,
@@ -171,113 +183,174 @@ def make_split(pairs: NoisyPairs, progress: bool = False) -> Split:
 
 
 @dataclass
-class DenoisingData:
-    """Notebook 03's splits.
+class FoldData:
+    """One speaker-independent fold: its held-out speakers are never heard in training.
 
-    * ``train`` / ``val``: recordings with index 5-49 of every speaker but the held-out one,
-      one noisy copy each (noise type and SNR drawn per recording).
-    * ``test``: recordings with index 0-4 of the same speakers (the upstream test split), each
-      mixed at every level of ``snr_levels`` with the same noise type, so results can be read by
-      input SNR.
-    * ``heldout``: recordings of ``heldout_speaker``, never seen in training, one noisy copy each.
+    * ``train`` / ``val``: recordings with index 5-49 of the training speakers, one noisy copy
+      each (noise type and SNR drawn per recording); babble made from training speakers only.
+    * ``seen``: index 0-4 of the training speakers (voices heard in training, utterances not),
+      every (noise type, test SNR) combination dealt evenly.
+    * ``test``: recordings of the held-out speakers, dealt the same way; babble made from the
+      *other held-out* speakers' recordings, so no voice in a test input was heard in training.
     """
 
     train: Split
     val: Split
+    seen: Split
     test: Split
-    heldout: Split
-    heldout_speaker: str
-    snr_levels: tuple[float, ...]
+    train_speakers: tuple[str, ...]
+    test_speakers: tuple[str, ...]
+    noise_types: tuple[str, ...]
 
     def describe(self) -> pd.DataFrame:
         rows = {}
-        for name in ("train", "val", "test", "heldout"):
-            split = getattr(self, name)
+        for name in ("train", "val", "seen", "test"):
+            pairs = getattr(self, name).pairs
             rows[name] = {
-                "mixtures": len(split),
-                "speakers": ", ".join(sorted(set(split.pairs.speaker))),
-                "indices": f"{split.pairs.index.min()}-{split.pairs.index.max()}",
-                "seconds of audio": round(sum(len(c) for c in split.pairs.clean) / audio.SR, 1),
+                "mixtures": len(pairs),
+                "speakers": ", ".join(sorted(set(pairs.speaker))),
+                "indices": f"{pairs.index.min()}-{pairs.index.max()}",
+                "noise types": ", ".join(sorted(set(pairs.noise_type))),
+                "seconds of audio": round(sum(len(c) for c in pairs.clean) / audio.SR, 1),
             }
         return pd.DataFrame(rows).T
 
 
-def prepare(
+def speaker_fold(
     fsdd,
-    heldout_speaker: str = HELDOUT_SPEAKER,
-    n_train: int | None = None,
-    n_test: int | None = None,
-    n_heldout: int | None = None,
-    val_fraction: float = 0.1,
-    snr_levels: Sequence[float] = (-5.0, 0.0, 5.0, 10.0),
+    test_speakers: Sequence[str],
     *,
+    n_train: int | None,
+    n_seen: int | None,
+    n_test: int | None,
     seed: int,
-) -> DenoisingData:
-    """Build notebook 03's splits from ``load_fsdd()`` output; ``n_*=None`` means all recordings.
+    val_fraction: float = 0.1,
+    noise_types: Sequence[str] = noise.NOISE_TYPES,
+    test_noise_types: Sequence[str] = noise.NOISE_TYPES,
+    snr_levels: Sequence[float] = (-5.0, 0.0, 5.0, 10.0),
+) -> FoldData:
+    """Build one speaker-independent fold from ``load_fsdd()`` output (``n_*=None``: all).
 
-    Subsets are drawn with a seeded generator, so notebook 04 calling this with the same
-    arguments gets exactly the same mixtures.
+    ``test_speakers`` are held out: none of their recordings is a training target, and none is
+    babble in a training, validation or seen-speaker mixture. Training mixtures use
+    ``noise_types`` (drop one to test on a noise never trained on); test sets use
+    ``test_noise_types``. Subsets and mixtures come from one seeded generator, so the same
+    arguments give the same fold.
 
     Raises:
-        ValueError: for a speaker that is not in the data, an ``n_*`` that is neither ``None``
-            nor a positive integer, a ``val_fraction`` outside (0, 1) or one that leaves no
-            training clip, or an empty ``snr_levels``.
+        ValueError: unknown speakers, no test speaker or no training speaker left, two test
+            speakers' worth of babble missing (babble needs at least two held-out speakers when
+            it is a test noise), bad ``n_*`` or ``val_fraction``, empty ``snr_levels``.
     """
     speakers = sorted(set(fsdd.speaker))
-    if heldout_speaker not in speakers:
-        raise ValueError(f"unknown speaker {heldout_speaker!r}; expected one of {speakers}")
-    for name, value in (("n_train", n_train), ("n_test", n_test), ("n_heldout", n_heldout)):
+    held = sorted(set(test_speakers))
+    unknown = [s for s in held if s not in speakers]
+    if unknown or not held:
+        raise ValueError(f"test_speakers must be some of {speakers}; got {list(test_speakers)}")
+    if len(held) == len(speakers):
+        raise ValueError("every speaker is held out; expected at least one training speaker")
+    if "babble" in test_noise_types and len(held) < 2:
+        raise ValueError(
+            "babble for held-out speakers is made from the other held-out speakers: hold out at "
+            "least two speakers, or leave babble out of test_noise_types"
+        )
+    for name, value in (("n_train", n_train), ("n_seen", n_seen), ("n_test", n_test)):
         if value is not None:
             check_count(value, f"{name} (None for all recordings)", minimum=1)
     if not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction}")
     if len(snr_levels) == 0:
         raise ValueError("snr_levels is empty; expected at least one test SNR in dB")
+    check_names(noise_types, "noise_types", noise.NOISE_TYPES)
+    check_names(test_noise_types, "test_noise_types", noise.NOISE_TYPES)
     rng = np.random.default_rng(seed)
+    seeds = rng.integers(0, 2**31 - 1, 3)
 
     def pick(mask: np.ndarray, n: int | None) -> np.ndarray:
         idx = np.flatnonzero(mask)
         return np.sort(rng.choice(idx, n, replace=False)) if n is not None and n < len(idx) else idx
 
-    known = fsdd.speaker != heldout_speaker
-    train_idx = pick(known & ~fsdd.is_test, n_train)
-    test_idx = pick(known & fsdd.is_test, n_test)
-    heldout_idx = pick(~known, n_heldout)
-    noisy_train = build_noisy_pairs(fsdd.subset(train_idx), seed=seed + 1, babble_source=fsdd)
+    is_held = np.isin(fsdd.speaker, held)
+    training_voices = fsdd.subset(np.flatnonzero(~is_held))
+    heldout_voices = fsdd.subset(np.flatnonzero(is_held))
+    train_idx = pick(~is_held & ~fsdd.is_test, n_train)
     n_val = max(1, int(round(val_fraction * len(train_idx))))
     if n_val >= len(train_idx):
         raise ValueError(
             f"val_fraction {val_fraction} of {len(train_idx)} training recordings leaves no "
             "training clip; expected more recordings or a smaller val_fraction"
         )
-    order = rng.permutation(len(train_idx))
-    train = make_split(noisy_train.subset(np.sort(order[n_val:])))
-    val = make_split(noisy_train.subset(np.sort(order[:n_val])))
-    test_parts = [
-        build_noisy_pairs(
-            fsdd.subset(test_idx),
-            snr_levels=[level],
-            seed=seed + 2,
-            progress=False,
-            babble_source=fsdd,
-        )
-        for level in snr_levels
-    ]
-    test = make_split(_concat(test_parts))
-    heldout = make_split(
-        build_noisy_pairs(
-            fsdd.subset(heldout_idx), seed=seed + 3, progress=False, babble_source=fsdd
-        )
+    mixed = build_noisy_pairs(
+        fsdd.subset(train_idx),
+        noise_types=noise_types,
+        seed=int(seeds[0]),
+        babble_source=training_voices,
     )
-    return DenoisingData(train, val, test, heldout, heldout_speaker, tuple(snr_levels))
+    order = rng.permutation(len(train_idx))
+    dealt = dict(noise_types=test_noise_types, snr_levels=snr_levels)
+    seen = build_noisy_pairs(
+        fsdd.subset(pick(~is_held & fsdd.is_test, n_seen)),
+        **dealt,
+        seed=int(seeds[1]),
+        babble_source=training_voices,
+    )
+    test = build_noisy_pairs(
+        fsdd.subset(pick(is_held, n_test)),
+        **dealt,
+        seed=int(seeds[2]),
+        babble_source=heldout_voices,
+    )
+    return FoldData(
+        train=make_split(mixed.subset(np.sort(order[n_val:]))),
+        val=make_split(mixed.subset(np.sort(order[:n_val]))),
+        seen=make_split(seen),
+        test=make_split(test),
+        train_speakers=tuple(s for s in speakers if s not in held),
+        test_speakers=tuple(held),
+        noise_types=tuple(noise_types),
+    )
 
 
-def _concat(parts: Sequence[NoisyPairs]) -> NoisyPairs:
-    """The pairs of every part, in order, as one :class:`NoisyPairs`."""
-    joined = {}
-    for f in fields(NoisyPairs):
-        values = [getattr(p, f.name) for p in parts]
-        joined[f.name] = (
-            [x for v in values for x in v] if f.type.startswith("list") else np.concatenate(values)
-        )
-    return NoisyPairs(**joined)
+#: The speaker folds of notebooks 03 and 04, per profile (``None``: all recordings): both
+#: notebooks build their folds from these and the notebook's seed, so they share every mixture.
+FOLD_SIZES: dict[str, dict[str, int | None]] = {
+    "quick": dict(n_folds=3, n_train=150, n_seen=40, n_test=60),
+    "standard": dict(n_folds=3, n_train=1000, n_seen=100, n_test=200),
+    "full": dict(n_folds=6, n_train=None, n_seen=None, n_test=None),
+}
+
+
+def make_folds(
+    fsdd,
+    seeds: Sequence[int],
+    *,
+    n_train: int | None,
+    n_seen: int | None,
+    n_test: int | None,
+    noise_types: Sequence[str] = noise.NOISE_TYPES,
+) -> list[FoldData]:
+    """Speaker-independent folds, one per seed: every speaker is held out exactly once.
+
+    Speakers are dealt into ``len(seeds)`` folds (:func:`dl_helpers.data.speaker_folds`); fold
+    ``k`` is :func:`speaker_fold` with seed ``seeds[k]``. Pass seeds derived from the notebook's
+    seed (``evidence.derive_seeds``) and the same sizes to get the same folds in 03 and 04.
+
+    Raises:
+        ValueError: repeated seeds, fewer than 2 or more folds than speakers, or what
+            :func:`speaker_fold` refuses.
+    """
+    seeds = [int(s) for s in seeds]
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"fold seeds must be distinct; got {seeds}")
+    return [
+        speaker_fold(
+            fsdd,
+            held,
+            n_train=n_train,
+            n_seen=n_seen,
+            n_test=n_test,
+            seed=seed,
+            noise_types=noise_types,
+        )  # fmt: skip
+        for (_, held), seed in zip(speaker_folds(fsdd.speaker, len(seeds)), seeds)
+    ]

@@ -1,4 +1,5 @@
-"""Scoring a mask: apply it, rebuild the waveform, measure SNR and SI-SDR before and after.
+"""Scoring a mask: apply it, rebuild the waveform, measure SNR and SI-SDR before and after
+(per clip), and STOI and PESQ (on strings of clips, long enough for those measures).
 
 The floor (do nothing: the noisy input) and the ceiling (the oracle ideal ratio mask, which
 needs the true clean speech and noise) are scored by the same function as every model.
@@ -13,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .. import audio
-from ..speech_metrics import si_sdr_db, snr_db
+from ..checks import check_finite
+from ..speech_metrics import PERCEPTUAL_SECONDS, pesq_nb, si_sdr_db, snr_db, stoi
 from .dataset import Split
 
 
@@ -101,3 +103,86 @@ def denoise(split: Split, masks: Sequence[np.ndarray], i: int) -> np.ndarray:
     return audio.istft(
         masks[i] * split.noisy_mag[i] * split.noisy_phase[i], len(split.pairs.clean[i])
     )
+
+
+def perceptual_strings(split: Split, seconds: float = PERCEPTUAL_SECONDS) -> list[np.ndarray]:
+    """Clip indices grouped into strings of at least ``seconds`` of speech, for STOI and PESQ.
+
+    A string holds clips of one speaker at one input SNR (sorted by digit and recording), so
+    every string has a single input condition; what is left over at the end of a group joins
+    its last string. Every method is scored on the same strings, so scores pair up.
+
+    Raises:
+        ValueError: ``seconds`` not a positive number.
+    """
+    check_finite(seconds, "seconds")
+    if seconds <= 0:
+        raise ValueError(f"seconds must be > 0; got {seconds}")
+    pairs = split.pairs
+    strings: list[np.ndarray] = []
+    keys = sorted(set(zip(pairs.speaker.tolist(), pairs.snr.tolist())))
+    for speaker, snr in keys:
+        members = np.flatnonzero((pairs.speaker == speaker) & (pairs.snr == snr))
+        members = members[np.lexsort((pairs.index[members], pairs.digit[members]))]
+        current, length, group = [], 0, []
+        for i in members:
+            current.append(int(i))
+            length += len(pairs.clean[i])
+            if length >= seconds * audio.SR:
+                group.append(np.array(current))
+                current, length = [], 0
+        if current and group:
+            group[-1] = np.concatenate([group[-1], current])
+        elif current:
+            group.append(np.array(current))
+        strings.extend(group)
+    return strings
+
+
+def perceptual_scores(
+    split: Split,
+    masks: Sequence[np.ndarray] | None,
+    method: str,
+    strings: Sequence[np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """STOI and narrow-band PESQ of ``masks`` (``None``: the noisy input) on strings of clips.
+
+    Each clip is denoised on its own, then the clean clips and the outputs of one string (see
+    :func:`perceptual_strings`) are concatenated and scored. One row per string: speaker,
+    input SNR, clips, seconds, ``stoi_in``/``stoi_out``, ``pesq_in``/``pesq_out`` and the
+    improvements.
+
+    Raises:
+        ValueError: as :func:`evaluate` for the masks; a string too short for STOI or PESQ.
+    """
+    if masks is not None and len(masks) != len(split):
+        raise ValueError(
+            f"{len(masks)} masks given for {len(split)} clips; expected one mask per clip"
+        )
+    strings = perceptual_strings(split) if strings is None else strings
+    rows = []
+    for k, members in enumerate(strings):
+        clean = np.concatenate([split.pairs.clean[i] for i in members])
+        noisy = np.concatenate([split.pairs.noisy[i] for i in members])
+        out = (
+            noisy if masks is None else np.concatenate([denoise(split, masks, i) for i in members])
+        )
+        stoi_in, stoi_out = stoi(clean, noisy, audio.SR), stoi(clean, out, audio.SR)
+        pesq_in, pesq_out = pesq_nb(clean, noisy, audio.SR), pesq_nb(clean, out, audio.SR)
+        rows.append(
+            dict(
+                method=method,
+                string=k,
+                speaker=split.pairs.speaker[members[0]],
+                input_snr=float(split.pairs.snr[members[0]]),
+                clips=len(members),
+                seconds=len(clean) / audio.SR,
+                stoi_in=stoi_in,
+                stoi_out=stoi_out,
+                stoi_improvement=stoi_out - stoi_in,
+                pesq_in=pesq_in,
+                pesq_out=pesq_out,
+                pesq_improvement=pesq_out - pesq_in,
+            )
+        )
+    return pd.DataFrame(rows)
