@@ -127,3 +127,16 @@ def test_speaker_split_keeps_heldout_voices_out_of_training(fsdd):
         assert set(fsdd.speaker[split["test"]]) == set(held)
         assert len(split["train"]) + len(split["val"]) == 300 and len(split["test"]) == 50
         assert (fsdd.index[split["train"]] >= 5).all()
+
+
+def test_a_babble_only_test_set_keeps_the_training_mixtures(fsdd, folds):
+    babble = denoising.make_folds(
+        fsdd, [0, 1, 2], n_train=200, n_seen=40, n_test=80, test_noise_types=["babble"]
+    )
+    for mine, theirs in zip(babble, folds):
+        assert all(
+            np.array_equal(a, b) for a, b in zip(mine.train.pairs.noisy, theirs.train.pairs.noisy)
+        )
+        assert set(mine.test.pairs.noise_type.tolist()) == {"babble"}
+        assert _recordings(mine.test.pairs) == _recordings(theirs.test.pairs)
+        assert _babble_voices(mine.test.pairs) <= set(mine.test_speakers)

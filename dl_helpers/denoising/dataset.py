@@ -316,7 +316,9 @@ def speaker_fold(
 FOLD_SIZES: dict[str, dict[str, int | None]] = {
     "quick": dict(n_folds=3, n_train=150, n_seen=40, n_test=60),
     "standard": dict(n_folds=3, n_train=1000, n_seen=100, n_test=200),
-    "full": dict(n_folds=6, n_train=None, n_seen=None, n_test=None),
+    # three folds in every profile: babble for a held-out speaker is made from another held-out
+    # speaker, so a fold holds out at least two
+    "full": dict(n_folds=3, n_train=None, n_seen=None, n_test=None),
 }
 
 
@@ -328,12 +330,15 @@ def make_folds(
     n_seen: int | None,
     n_test: int | None,
     noise_types: Sequence[str] = noise.NOISE_TYPES,
+    test_noise_types: Sequence[str] = noise.NOISE_TYPES,
 ) -> list[FoldData]:
     """Speaker-independent folds, one per seed: every speaker is held out exactly once.
 
     Speakers are dealt into ``len(seeds)`` folds (:func:`dl_helpers.data.speaker_folds`); fold
     ``k`` is :func:`speaker_fold` with seed ``seeds[k]``. Pass seeds derived from the notebook's
     seed (``evidence.derive_seeds``) and the same sizes to get the same folds in 03 and 04.
+    Changing only ``test_noise_types`` keeps every training and validation mixture and changes
+    only the seen and test sets (for example a babble-only test set of the same recordings).
 
     Raises:
         ValueError: repeated seeds, fewer than 2 or more folds than speakers, or what
@@ -351,6 +356,7 @@ def make_folds(
             n_test=n_test,
             seed=seed,
             noise_types=noise_types,
-        )  # fmt: skip
+            test_noise_types=test_noise_types,
+        )
         for (_, held), seed in zip(speaker_folds(fsdd.speaker, len(seeds)), seeds)
     ]
