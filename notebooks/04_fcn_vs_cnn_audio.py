@@ -65,20 +65,20 @@ P = config.profile_settings(
         **SIZES["quick"], context=19, fcn_units=32, cnn_channels=16, max_epochs=4, patience=2,
         batch_size=32, lr=2e-3, cont_folds=6, cont_frames=48, cont_channels=32, cont_kernel=5,
         cont_dense=64, cont_dropout=0.3, cont_lr=1e-3, cont_max_epochs=10, cont_patience=3,
-        cont_batch=64, min_improvement_db=1.0, max_cnn_lead_db=5.0, min_lsd_margin_db=-1.0,
+        cont_batch=64, min_improvement_db=1.0, min_lsd_margin_db=-1.0,
     ),
     standard=dict(
         **SIZES["standard"], context=19, fcn_units=32, cnn_channels=32, max_epochs=30,
         patience=3, batch_size=32, lr=2e-3, cont_folds=6, cont_frames=48, cont_channels=64,
         cont_kernel=5, cont_dense=256, cont_dropout=0.3, cont_lr=1e-3, cont_max_epochs=60,
-        cont_patience=5, cont_batch=64, min_improvement_db=5.0, max_cnn_lead_db=1.0,
+        cont_patience=5, cont_batch=64, min_improvement_db=5.0,
         min_lsd_margin_db=0.0,
     ),
     full=dict(
         **SIZES["full"], context=19, fcn_units=128, cnn_channels=32, max_epochs=80, patience=5,
         batch_size=32, lr=2e-3, cont_folds=6, cont_frames=48, cont_channels=64, cont_kernel=5,
         cont_dense=256, cont_dropout=0.3, cont_lr=1e-3, cont_max_epochs=150, cont_patience=8,
-        cont_batch=64, min_improvement_db=5.0, max_cnn_lead_db=1.0, min_lsd_margin_db=0.0,
+        cont_batch=64, min_improvement_db=5.0, min_lsd_margin_db=0.0,
     ),
 )
 # fmt: on
@@ -369,8 +369,9 @@ plotting.players({"noisy": test1.pairs.noisy[i]} | players | {"clean": test1.pai
 # * **CNN vs wide FCN** (same context, same MACs per frame): the CNN is ahead in every fold, by
 #   +0.10 to +0.48 dB, but the 95% interval of the difference, -0.20 to +0.74 dB, includes zero.
 #   Three folds do not show that the CNN's design improves the result at equal context and
-#   compute; they do bound its lead below 1 dB (the margin the previous version of this
-#   notebook claimed for the CNN, at unequal context; the threshold of the second claim below).
+#   compute, nor that it does not: the interval is too wide for either. Each fold trains each
+#   network once, so every difference also carries training noise, which at gaps this small
+#   matters; more paired runs (seeds per fold, or more speakers) would be needed.
 # * **CNN vs narrow FCN**: ahead in every fold, interval -0.09 to +1.40 dB: not established
 #   either. **Wide vs narrow FCN**: +0.08 to +0.68 dB: at this context the FCN gains from width.
 # * **By input SNR** (table above; means over three folds, no intervals), the CNN's lead over
@@ -636,8 +637,6 @@ metrics = {
 claims = [
     Claim("Every network improves SNR on held-out speakers by the profile's margin",
           "worst_network_heldout_snr_improvement", ">=", P.min_improvement_db),
-    Claim("At the same context and MACs per frame, the CNN's lead over the FCN stays below the "
-          "profile's bound", "cnn_minus_wide_fcn_db", "<", P.max_cnn_lead_db, compares=True),
     Claim("The continuation model beats the training set's mean second half on log-spectral "
           "distance", "lsd_gain_over_mean", ">", P.min_lsd_margin_db, compares=True),
     Claim("The continuation model beats the nearest-neighbour baseline on log-spectral distance",
@@ -648,8 +647,8 @@ record = report_claims("04_fcn_vs_cnn_audio", metrics, claims)
 # %% [markdown]
 # ## Takeaways
 # - Match what each network sees before comparing architectures. At the same 19-frame context
-#   the CNN's lead over an FCN of the same cost is under 1 dB, and three folds cannot tell it
-#   from zero; what weight sharing buys here is 33 times fewer weights, not a better result.
+#   and cost, three folds cannot tell the CNN from the FCN (+0.27 dB, interval -0.20 to
+#   +0.74 dB); what the CNN's design visibly buys here is 33 times fewer weights.
 # - Report parameters, MACs per frame and training time next to quality: on a CPU the CNN's
 #   few weights did not make it faster to train.
 # - A prediction task needs baselines that use no learning, and the strongest of them can differ
