@@ -55,7 +55,8 @@ from dl_helpers.results import Claim, report_claims
 # (10% of them become validation), for the seen-speaker test and for the held-out-speaker test;
 # `max_epochs` and `patience`: training stops when the validation loss has not improved for
 # `patience` epochs, and the best epoch's weights are kept; `unseen_noise`: the noise type left
-# out of one model's training. The `min_*` rows are the thresholds the results cell checks:
+# out of one model's training (and scored on its own test set: each held-out recording mixed
+# with that noise only, at the four test SNRs). The `min_*` rows are the thresholds the results cell checks:
 # a comparison must clear zero with its whole interval; the oracle-fraction bar (0.6) is the one
 # the previous version of this notebook used.
 
@@ -302,7 +303,9 @@ def masks_of(model: keras.Model, split: denoising.Split) -> list[np.ndarray]:
 # %%
 without = [n for n in noise.NOISE_TYPES if n != P.unseen_noise]
 deaf_folds = denoising.make_folds(fsdd, fold_seeds, **sizes, noise_types=without)
-per_clip, perceptual, seen_rows, histories = [], [], [], []
+# the same held-out recordings, each mixed with the unseen noise only (5x its clips in `test`)
+unseen_folds = denoising.make_folds(fsdd, fold_seeds, **sizes, test_noise_types=[P.unseen_noise])
+per_clip, perceptual, seen_rows, unseen_rows, histories = [], [], [], [], []
 # STOI and PESQ (slower) for the methods the headline compares
 PERCEPTUAL = ("floor: noisy input", "spectral subtraction", "BiLSTM", "ceiling: oracle mask")
 
@@ -351,6 +354,9 @@ for k, fold in enumerate(folds):
             perceptual.append(scores.assign(fold=k + 1))
     for name, masks in all_masks({"BiLSTM": models["BiLSTM"]}, fold.seen, ss_settings).items():
         seen_rows.append(denoising.evaluate(fold.seen, masks, name).assign(fold=k + 1))
+    unseen_test = unseen_folds[k].test
+    for name, masks in all_masks(models, unseen_test, ss_settings).items():
+        unseen_rows.append(denoising.evaluate(unseen_test, masks, name).assign(fold=k + 1))
     if k == 0:
         example_masks, example_methods = methods, list(methods)
 
@@ -358,6 +364,7 @@ for k, fold in enumerate(folds):
 clips = pd.concat(per_clip, ignore_index=True)
 string_scores = pd.concat(perceptual, ignore_index=True)
 seen = pd.concat(seen_rows, ignore_index=True)
+unseen = pd.concat(unseen_rows, ignore_index=True)
 print(f"{len(clips) // len(example_methods)} held-out-speaker test clips in {P.n_folds} folds")
 
 # %%
@@ -421,13 +428,12 @@ print(f"mean {evidence.mean_interval(oracle_fraction)}")
 # beats B needs the whole interval above zero.
 
 # %%
-def gap(frame: pd.DataFrame, column: str, a: str, b: str, rows=slice(None)) -> list[float]:
-    folds_table = by_fold(frame.loc[rows], column)
+def gap(frame: pd.DataFrame, column: str, a: str, b: str) -> list[float]:
+    folds_table = by_fold(frame, column)
     return (folds_table[a] - folds_table[b]).tolist()
 
 
 # %%
-babble_only = clips.noise == P.unseen_noise
 gaps = {
     "BiLSTM − spectral subtraction, SNR (dB)": gap(
         clips, "snr_improvement", "BiLSTM", "spectral subtraction"
@@ -445,7 +451,7 @@ gaps = {
         clips, "snr_improvement", "BiLSTM", "forward LSTM"
     ),
     f"trained with − without {P.unseen_noise}, on {P.unseen_noise}, SNR (dB)": gap(
-        clips, "snr_improvement", "BiLSTM", f"BiLSTM without {P.unseen_noise}", babble_only
+        unseen, "snr_improvement", "BiLSTM", f"BiLSTM without {P.unseen_noise}"
     ),
 }
 
@@ -458,6 +464,10 @@ gap_table = pd.DataFrame(
 ).T[["estimate", "low", "high", "per fold"]]
 gap_table
 
+# %%
+# extra code - the unseen-noise test set (babble only): mean SNR improvement per method
+unseen.groupby("method", sort=False).snr_improvement.mean().round(2)
+
 # %% [markdown]
 # **What the comparisons say** (mean of the per-fold differences, 95% interval in brackets).
 # * **BiLSTM vs spectral subtraction.** SNR +2.63 dB [0.57, 4.70], SI-SDR +3.28 dB [0.28, 6.29],
@@ -467,11 +477,14 @@ gap_table
 #   like the network's epochs; neither was tuned for STOI or PESQ.)
 # * **Bidirectional vs forward-only, same size.** Ahead in each fold, by 0.20 to 0.96 dB, but
 #   the interval [-0.49, 1.51] includes zero: a consistent sign in three folds is not enough.
-#   This experiment does **not** show that reading the future helps at this size; more folds
-#   (the full profile holds out one speaker at a time) would be needed to tell.
-# * **A noise never heard in training.** Trained without babble, the BiLSTM improves babble
-#   mixtures by 1.65 dB [0.40, 2.91] less than when babble was in its training set. Only
-#   babble was left out; other noise types were not tested this way.
+#   This experiment does **not** show that reading the future helps at this size; more paired
+#   runs (more seeds per fold, or more speakers) would be needed to tell.
+# * **A noise never heard in training.** On the babble-only test set (the same held-out
+#   recordings, all mixed with babble), the BiLSTM trained without babble gains 0.58 dB, the
+#   standard BiLSTM 2.24 dB and spectral subtraction 2.09 dB (table above). The paired
+#   difference, 1.66 dB [0.03, 3.29], clears zero at this seed only just (fold 1: +0.90 dB), so
+#   the results cell does not claim it: three training runs are too few to be sure. Only babble
+#   was left out; other noise types were not tested this way.
 
 # %% [markdown]
 # ## Where the mask works: by noise type and input SNR
@@ -619,8 +632,6 @@ claims = [
           "gain_over_classical_si_sdr_db", ">", P.min_gain_db, compares=True),
     Claim("The BiLSTM beats spectral subtraction on STOI",
           "gain_over_classical_stoi", ">", P.min_stoi_gain, compares=True),
-    Claim("Trained without the unseen noise, the BiLSTM removes less of it",
-          "unseen_noise_cost_db", ">", P.min_gain_db, compares=True),
 ]  # fmt: skip
 record = report_claims("03_rnn_speech_denoising", metrics, claims)
 
@@ -637,13 +648,16 @@ record = report_claims("03_rnn_speech_denoising", metrics, claims)
 #   spectral subtraction on SNR (+2.63 dB), SI-SDR (+3.28 dB) and STOI (+0.056), intervals above
 #   zero; on PESQ the interval includes zero. Pooled by noise type, its lead is largest on
 #   brown noise, and on babble the two score about the same.
-# - Babble left out of training is barely removed (0.53 dB, against 2.18 dB when trained on):
-#   train on the noises you will meet.
+# - Babble left out of training is barely removed (0.58 dB on the babble-only test set, against
+#   2.24 dB when trained on; the paired interval only just clears zero at this seed, so it is
+#   reported, not claimed): train on the noises you will meet.
 # - An interval that includes zero is not evidence, even when all three folds agree in sign
 #   (bidirectional vs forward-only here).
 #
 # **Exercises.** (1) Leave out `hum` instead of babble (`unseen_noise` in the profile table): does
 # the network generalise to a tonal noise it never heard? (2) Replace the MSE on magnitudes by an
 # MSE on log magnitudes: which scores better, and which sounds better? (3) Predict the oracle
-# mask directly (a loss on the mask) instead of the magnitude. (4) Hold out one speaker per fold
-# (`n_folds=6`, the full profile): do the intervals narrow?
+# mask directly (a loss on the mask) instead of the magnitude. (4) Repeat the fold loop with two
+# more seeds per fold (`evidence.derive_seeds`) for the bidirectional comparison: how much do
+# the differences vary between seeds of one fold, compared with between folds? Why are nine runs
+# on three folds not nine independent ones?
