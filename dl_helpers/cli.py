@@ -189,7 +189,13 @@ def _machine(versions: dict) -> str:
 def readme_section(root: Path) -> str:
     """The README's results section, generated from ``results/standard/*.json``."""
     records = load_results("standard", root)
-    machines = sorted({_machine(r["versions"]) for r in records})
+    by_machine: dict[str, list[str]] = {}
+    for r in records:
+        by_machine.setdefault(_machine(r["versions"]), []).append(r["notebook"][:2])
+    machines = [
+        m if len(by_machine) == 1 else f"{m} ({', '.join(sorted(nbs))})"
+        for m, nbs in sorted(by_machine.items())
+    ]
     versions = sorted(
         {
             f"TensorFlow {r['versions']['tensorflow']}, Keras {r['versions']['keras']}"
