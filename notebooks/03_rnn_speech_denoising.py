@@ -244,9 +244,9 @@ build_masker(P.lstm_units).summary(print_fn=print)  # plain text, no colour code
 #   band envelopes over 384 ms windows, designed to predict listeners' word-recognition scores.
 # * **PESQ** (about 1-4.5): ITU-T P.862 narrow-band, a model of a listener's quality rating.
 #
-# STOI and PESQ need a few seconds of speech and one digit lasts 0.4 s, so they are computed on
-# **strings**: the clips of one speaker at one input SNR, each denoised on its own, concatenated
-# into runs of at least 3 s. Every method is scored on the same strings.
+# STOI and PESQ need a few seconds of speech and a median clip lasts about 0.45 s (56 frames,
+# printed above), so they are computed on **strings**: the clips of one speaker at one input
+# SNR, each denoised on its own, concatenated into runs of at least 3 s. Every method is scored on the same strings.
 
 # %%
 # the classical baseline's settings, tried on validation data (never on test)

@@ -378,8 +378,8 @@ plotting.players({"noisy": test1.pairs.noisy[i]} | players | {"clean": test1.pai
 #   the wide FCN is between +0.04 and +0.40 dB at each level.
 # * **Weights**: at equal MACs per frame the CNN has 28,737 parameters and the wide FCN
 #   946,084 (33 times more), and their held-out results are not distinguishable. On this CPU
-#   the CNN trained slowest (training-time column and the per-fold log: more seconds per epoch,
-#   and usually more epochs).
+#   the CNN trained slowest (training-time column and the per-fold log: more seconds per epoch
+#   in every fold, and more epochs than the wide FCN in two of three folds).
 # * **Seen speakers** (voices heard in training): mean improvements are higher with every
 #   network (7.88 to 8.46 dB against 6.65 to 7.30 dB); no interval is computed, and the seen set
 #   also differs in size (100 vs 200 clips) and in whose voices make its babble.
