@@ -199,3 +199,33 @@ def run_seeds(
         for name, value in metrics.items():
             collected.setdefault(name, []).append(float(value))
     return collected
+
+
+def summary(columns: Mapping[str, Sequence[float]], level: float = LEVEL):
+    """A table of repeated-run results: one row per entry, its mean and 95% t-interval.
+
+    ``columns`` maps a name to one value per run (all entries of one experiment share the runs,
+    so a difference of two entries, computed per run first, is a paired difference). Columns:
+    ``mean``, ``low``, ``high`` (the interval; NaN with a single run, where there is none),
+    ``n`` and ``values`` (every run's value).
+
+    Raises:
+        ValueError: an empty mapping, an entry without values, or a non-finite value.
+    """
+    import pandas as pd
+
+    if not columns:
+        raise ValueError("summary needs at least one named list of run values")
+    rows = {}
+    for name, values in columns.items():
+        x = np.asarray(values, dtype=float).ravel()
+        if len(x) == 0 or not np.all(np.isfinite(x)):
+            raise ValueError(f"{name!r} must hold one finite value per run; got {x.tolist()}")
+        if len(x) == 1:
+            low = high = float("nan")
+        else:
+            interval = mean_interval(x, level)
+            low, high = interval.low, interval.high
+        rows[name] = {"mean": float(x.mean()), "low": low, "high": high, "n": len(x),
+                      "values": np.round(x, 4).tolist()}  # fmt: skip
+    return pd.DataFrame(rows).T

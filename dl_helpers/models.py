@@ -20,6 +20,11 @@ INITIALISERS = {
     "glorot": lambda seed: keras.initializers.GlorotUniform(seed=seed),
     "he": lambda seed: keras.initializers.HeNormal(seed=seed),
 }
+BIAS_INITIALISERS = {
+    "zeros": lambda seed: keras.initializers.Zeros(),
+    "constant_0.1": lambda seed: keras.initializers.Constant(0.1),
+    "normal_1": lambda seed: keras.initializers.RandomNormal(stddev=1.0, seed=seed),
+}
 
 
 def build_mnist_cnn(
@@ -29,12 +34,19 @@ def build_mnist_cnn(
     input_shape: tuple[int, int, int] = (28, 28, 1),
     n_classes: int = 10,
     name: str = "mnist_cnn",
+    batch_norm: bool = False,
 ) -> keras.Model:
     """A small MNIST CNN: [Conv3x3+ReLU, MaxPool2] per entry of ``filters``, then Dense+Dropout.
 
     Layers are named ``conv1``, ``pool1``, ``conv2``, ..., ``dense``, ``output`` so that notebooks
     can read every layer's activations by name. The output is a softmax over ``n_classes``.
     Inputs are floats in [0, 1] of shape ``input_shape``.
+
+    With ``batch_norm=True`` every convolution and the dense layer become a linear map (no bias,
+    named ``conv1_linear``, ..., ``dense_linear``) -> ``BatchNormalization`` (``bn1``, ...,
+    ``bn_dense``; momentum 0.9, so that its running statistics catch up within a short run)
+    -> ReLU, and the ReLU carries the old name (``conv1``, ``dense``), so the activations read
+    by name are the same kind of thing with or without it.
 
     Raises:
         ValueError: no block, a filter count, ``dense_units`` or ``n_classes`` that is not a
@@ -71,10 +83,20 @@ def build_mnist_cnn(
     inputs = keras.Input(shape=input_shape, name="pixels")
     x = inputs
     for i, n in enumerate(filters, start=1):
-        x = layers.Conv2D(n, 3, activation="relu", name=f"conv{i}")(x)
+        if batch_norm:
+            x = layers.Conv2D(n, 3, use_bias=False, name=f"conv{i}_linear")(x)
+            x = layers.BatchNormalization(momentum=0.9, name=f"bn{i}")(x)
+            x = layers.ReLU(name=f"conv{i}")(x)
+        else:
+            x = layers.Conv2D(n, 3, activation="relu", name=f"conv{i}")(x)
         x = layers.MaxPooling2D(2, name=f"pool{i}")(x)
     x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(dense_units, activation="relu", name="dense")(x)
+    if batch_norm:
+        x = layers.Dense(dense_units, use_bias=False, name="dense_linear")(x)
+        x = layers.BatchNormalization(momentum=0.9, name="bn_dense")(x)
+        x = layers.ReLU(name="dense")(x)
+    else:
+        x = layers.Dense(dense_units, activation="relu", name="dense")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
     outputs = layers.Dense(n_classes, activation="softmax", name="output")(x)
     return keras.Model(inputs, outputs, name=name)
@@ -89,6 +111,7 @@ def build_mlp(
     input_dropout: float = 0.0,
     input_dim: int = 784,
     n_classes: int = 10,
+    bias_init: str = "zeros",
     *,
     seed: int,
 ) -> keras.Model:
@@ -97,7 +120,10 @@ def build_mlp(
     Args:
         n_hidden: number of hidden layers; 0 gives softmax regression (no hidden layer).
         activation: one of :data:`ACTIVATIONS`.
-        init: one of ``small_normal`` (N(0, 0.01^2)), ``glorot`` (Xavier) or ``he``.
+        init: the kernels' initialiser: ``small_normal`` (N(0, 0.01^2)), ``glorot`` (Xavier:
+            variance 2 / (fan_in + fan_out)) or ``he`` (variance 2 / fan_in).
+        bias_init: the hidden layers' biases: ``zeros``, ``constant_0.1`` or ``normal_1``
+            (N(0, 1)); the output layer's biases start at zero.
         dropout: dropout rate after every hidden layer (0 for none).
         input_dropout: dropout rate on the input pixels (Hinton et al. 2012 used 0.2 with 0.5
             on the hidden layers).
@@ -116,6 +142,10 @@ def build_mlp(
         raise ValueError(f"unknown activation {activation!r}; expected one of {ACTIVATIONS}")
     if init not in INITIALISERS:
         raise ValueError(f"unknown init {init!r}; expected one of {tuple(INITIALISERS)}")
+    if bias_init not in BIAS_INITIALISERS:
+        raise ValueError(
+            f"unknown bias_init {bias_init!r}; expected one of {tuple(BIAS_INITIALISERS)}"
+        )
     if not (0 <= dropout < 1 and 0 <= input_dropout < 1):
         raise ValueError(f"dropout rates must be in [0, 1), got {dropout} and {input_dropout}")
     inputs = keras.Input(shape=(input_dim,), name="pixels")
@@ -129,6 +159,7 @@ def build_mlp(
             width,
             activation=activation,
             kernel_initializer=INITIALISERS[init](seed + i),
+            bias_initializer=BIAS_INITIALISERS[bias_init](seed + 100 + i),
             name=f"hidden{i}",
         )(x)
         if dropout:
@@ -136,7 +167,8 @@ def build_mlp(
     outputs = layers.Dense(
         n_classes, activation="softmax", kernel_initializer=INITIALISERS[init](seed), name="output"
     )(x)
-    return keras.Model(inputs, outputs, name=f"mlp_{activation}_{init}")
+    suffix = "" if bias_init == "zeros" else f"_bias_{bias_init}"
+    return keras.Model(inputs, outputs, name=f"mlp_{activation}_{init}{suffix}")
 
 
 def stop_at(target: float, monitor: str = "val_accuracy") -> keras.callbacks.Callback:

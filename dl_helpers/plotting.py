@@ -101,6 +101,7 @@ def plot_history(
                     epochs, hist[f"val_{metric}"], color=color, ls="--", label=f"{name} validation"
                 )
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # epochs are whole numbers
         ax.set_ylabel(metric)
         ax.set_title(metric)
         ax.grid(alpha=0.3)

@@ -134,3 +134,20 @@ def test_non_numeric_metric_names_the_claim_and_the_metric(bad):
 def test_non_numeric_threshold_is_refused():
     with pytest.raises(ValueError, match="threshold must be a number"):
         Claim("x", "acc", ">=", "high")
+
+
+def test_summary_table_by_hand_and_with_one_run():
+    table = evidence.summary({"three runs": [1.0, 2.0, 3.0], "one run": [0.5]})
+    row = table.loc["three runs"]
+    assert row["mean"] == pytest.approx(2.0) and row["n"] == 3
+    assert row["low"] == pytest.approx(2 - 2.48413, abs=1e-4)
+    assert row["high"] == pytest.approx(2 + 2.48413, abs=1e-4)
+    assert row["values"] == [1.0, 2.0, 3.0]
+    one = table.loc["one run"]
+    assert one["mean"] == 0.5 and math.isnan(one["low"]) and math.isnan(one["high"])
+
+
+@pytest.mark.parametrize("columns", [{}, {"empty": []}, {"nan": [1.0, float("nan")]}])
+def test_summary_refuses_missing_or_non_finite_runs(columns):
+    with pytest.raises(ValueError, match="summary needs|one finite value per run"):
+        evidence.summary(columns)

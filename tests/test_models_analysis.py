@@ -14,6 +14,26 @@ def test_mnist_cnn_layers_are_named_for_analysis():
     assert model.output_shape == (None, 10)
 
 
+def test_batch_norm_cnn_keeps_the_analysis_names_on_the_relu_outputs():
+    model = models.build_mnist_cnn(filters=(4, 8), dense_units=16, batch_norm=True)
+    kinds = {layer.name: type(layer).__name__ for layer in model.layers}
+    for name in ("conv1", "conv2", "dense"):
+        assert kinds[name] == "ReLU"
+    assert kinds["bn1"] == kinds["bn_dense"] == "BatchNormalization"
+    assert not model.get_layer("conv1_linear").use_bias
+    assert model.output_shape == (None, 10)
+
+
+def test_mlp_bias_initialisers():
+    weights = lambda bias: models.build_mlp(2, 8, bias_init=bias, seed=3).get_weights()
+    zeros, constant, normal = weights("zeros"), weights("constant_0.1"), weights("normal_1")
+    assert not zeros[1].any() and np.allclose(constant[1], 0.1)
+    assert normal[1].std() > 0.3 and np.array_equal(zeros[0], normal[0])  # kernels unchanged
+    assert not constant[-1].any()  # the output layer's biases stay at zero
+    with pytest.raises(ValueError, match="unknown bias_init 'ones'"):
+        models.build_mlp(bias_init="ones", seed=0)
+
+
 def test_mlp_rejects_unknown_names():
     with pytest.raises(ValueError, match="unknown activation 'swish'"):
         models.build_mlp(activation="swish", seed=0)

@@ -61,3 +61,17 @@ def test_assert_disjoint_names_the_overlap():
         data.assert_disjoint(train=["a", "b"], test=["b", "c"])
     with pytest.raises(ValueError, match="at least two"):
         data.assert_disjoint(train=[1])
+
+
+def test_mnist_split_is_the_shared_fixed_validation_set():
+    y = np.repeat(np.arange(10), 700)  # 7,000 labels, 700 per digit
+    train, val = data.mnist_split(y)
+    assert len(val) == data.MNIST_VALIDATION_SIZE == 6000 and len(train) == 1000
+    assert np.array_equal(np.bincount(y[val]), np.full(10, 600))
+    data.assert_disjoint(train=train, val=val)
+    assert np.array_equal(data.mnist_split(y)[1], val)
+
+
+def test_mnist_split_refuses_too_few_labels():
+    with pytest.raises(ValueError, match="val_size must be an integer from 1 to 5999"):
+        data.mnist_split(np.zeros(6000, int))

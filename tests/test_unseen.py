@@ -140,3 +140,31 @@ def test_a_babble_only_test_set_keeps_the_training_mixtures(fsdd, folds):
         assert set(mine.test.pairs.noise_type.tolist()) == {"babble"}
         assert _recordings(mine.test.pairs) == _recordings(theirs.test.pairs)
         assert _babble_voices(mine.test.pairs) <= set(mine.test_speakers)
+
+
+# Notebooks 01 and 05: MNIST. Training, validation and test images are three disjoint sets; the
+# nearest-neighbour baseline of notebook 05 searches training images only.
+
+
+@pytest.fixture(scope="module")
+def mnist(offline_dir_module):
+    if not (offline_dir_module / "mnist.npz").is_file():
+        pytest.skip("no offline MNIST copy")
+    return data.load_mnist()
+
+
+def _image_hashes(images) -> set[str]:
+    import hashlib
+
+    return {hashlib.sha1(np.ascontiguousarray(x).tobytes()).hexdigest() for x in images}
+
+
+def test_mnist_validation_and_test_images_are_never_trained_on(mnist):
+    (x_train, y_train), (x_test, _) = mnist
+    train, val = data.mnist_split(y_train)
+    data.assert_disjoint(train=train.tolist(), val=val.tolist())
+    data.assert_disjoint(
+        train=_image_hashes(x_train[train]),
+        val=_image_hashes(x_train[val]),
+        test=_image_hashes(x_test),
+    )

@@ -41,8 +41,10 @@ from .speech import (
     read_wav,
 )
 from .splits import (
+    MNIST_VALIDATION_SIZE,
     SPLIT_SEED,
     assert_disjoint,
+    mnist_split,
     recording_split,
     speaker_folds,
     speaker_split,
@@ -78,8 +80,10 @@ __all__ = [
     "read_wav",
     "sha256_of",
     "stratified_indices",
+    "MNIST_VALIDATION_SIZE",
     "SPLIT_SEED",
     "assert_disjoint",
+    "mnist_split",
     "recording_split",
     "speaker_folds",
     "speaker_split",

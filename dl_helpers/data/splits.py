@@ -99,6 +99,22 @@ def validation_split(
     return train, val
 
 
+#: MNIST's validation set: this many of the 60,000 training images (notebooks 01 and 05 share it).
+MNIST_VALIDATION_SIZE = 6000
+
+
+def mnist_split(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST's fixed (train, validation) split of the training images, shared by every notebook.
+
+    ``validation_split(labels, MNIST_VALIDATION_SIZE)`` with the fixed :data:`SPLIT_SEED`: the
+    same 6,000 validation images whatever a notebook's seed, stratified by digit.
+
+    Raises:
+        ValueError: as :func:`validation_split` (labels that are not (N,), or fewer than 6,001).
+    """
+    return validation_split(labels, MNIST_VALIDATION_SIZE)
+
+
 def speaker_folds(speakers: Sequence[str], n_folds: int) -> list[tuple[list[str], list[str]]]:
     """Speaker-independent folds: every speaker is held out exactly once.
 
