@@ -17,6 +17,7 @@ models the notebooks train, first (tracing) epoch and validation passes left out
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -110,6 +111,35 @@ def spread(values: list[float]) -> str:
         return f"{values[0]:.1f}"
     median = statistics.median(values)
     return f"{median:.1f} (min {min(values):.1f}, max {max(values):.1f}, n={len(values)})"
+
+
+def committed_runs() -> list[str]:
+    """The standard-profile wall time of every committed notebook, from its results file.
+
+    The committed notebooks are executed in the standard profile (``make notebooks``); each
+    results file records its wall time and the machine (CPU, threads, oneDNN), so the table
+    needs no new runs and always matches what the README shows.
+    """
+    rows = []
+    for path in sorted((ROOT / "results" / "standard").glob("[0-9][0-9]_*.json")):
+        record = json.loads(path.read_text())
+        v = record.get("versions", {})
+        rows.append(
+            f"| {record['notebook']} | {record.get('wall_time_s', float('nan')):.0f} "
+            f"| {v.get('onednn', '?')} | {v.get('cpus', '?')} x {v.get('cpu', '?')} "
+            f"| {record.get('finished', '?')} |"
+        )
+    return [
+        "## Standard profile: the committed runs",
+        "",
+        "Wall time of each committed notebook's standard run (`make notebooks`), read from "
+        "`results/standard/*.json`: one run each, on the machine it names.",
+        "",
+        "| notebook | wall time (s) | oneDNN | CPU cores x model | run on |",
+        "| --- | --- | --- | --- | --- |",
+        *rows,
+        "",
+    ]
 
 
 def _time_to_99(build, fit_kwargs, max_epochs, x, y, xt, yt) -> tuple[int | None, float, float]:
@@ -323,8 +353,10 @@ def main() -> int:
     if args.skip_notebooks:  # keep the notebook tables of the last full run
         lines += [*previous.get("Notebooks", []), *previous.get("Training throughput", [])]
     lines += old_reference() if args.skip_reference else mnist_reference()
+    lines += committed_runs()
     for title, kept in previous.items():  # sections made by other options or by hand stay
-        if title not in ("Notebooks", "Training throughput") and not title.startswith("Time to"):
+        made_here = ("Notebooks", "Training throughput", "Standard profile: the committed runs")
+        if title not in made_here and not title.startswith("Time to"):
             lines += kept
     OUT.write_text("\n".join(lines).rstrip("\n") + "\n")
     print(f"wrote {OUT.relative_to(ROOT)}")

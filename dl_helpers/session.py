@@ -30,9 +30,8 @@ def quiet_logging(onednn: bool = True) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # oneDNN trains the notebooks' CNNs and LSTMs 1.8-2.2x faster on x86 CPUs, and with op
     # determinism two runs are still bit-identical (benchmarks/results.md): on unless a caller
-    # passes onednn=False (notebook 01, until its rework: its CNN claim sits inside its own
-    # run-to-run spread and fails with oneDNN's numbers). TF_ENABLE_ONEDNN_OPTS set in the
-    # environment wins either way; results files record which was used.
+    # passes onednn=False (to reproduce a run made without it). TF_ENABLE_ONEDNN_OPTS set in
+    # the environment wins either way; results files record which was used.
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1" if onednn else "0")
     import logging
     import warnings
