@@ -17,8 +17,11 @@
 #
 # **What you will be able to do afterwards:** read the activations of any layer of a Keras model,
 # measure how much class information a layer holds (2-D maps, linear probes, a handful of random
-# units), explain why a deep sigmoid network with small random weights barely trains, and tell
-# over-fitting from under-fitting on learning curves.
+# units), read per-layer gradient norms to see why a deep network can fail to train, and
+# compare training choices one at a time over several seeds.
+#
+# (The *seed project* is the course assignment this notebook grew from; where it set a recipe
+# or reported a number, we say so. It has nothing to do with random seeds.)
 
 # %%
 # Setup: on Colab, install dl_helpers from the repository first (REPO_URL: see the README).
@@ -32,64 +35,77 @@ if "google.colab" in sys.modules and importlib.util.find_spec("dl_helpers") is N
 
 from dl_helpers import config, session
 
-versions = session.setup_notebook(seed=42, onednn=False)  # oneDNN on after the rework (#18)
+versions = session.setup_notebook(seed=42)
+
+import time
 
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-from dl_helpers import analysis, data, models, plotting
+from dl_helpers import analysis, data, evidence, models, plotting
 from dl_helpers.results import Claim, report_claims
 
 # %% [markdown]
 # ## Profile
-# Every size below comes from this table. `quick` is what CI runs; `standard` (the default)
-# reproduces the claims on a laptop CPU in about 10 minutes; `full` uses the seed project's sizes.
-# The `min_*` rows are the thresholds the results cell checks.
+# Every size below comes from this table. `quick` is what CI runs (one seed: a smoke test);
+# `standard` (the default) repeats every experiment over `n_seeds` seeds on a laptop CPU;
+# `full` uses larger sizes for a GPU. The `min_*` rows are the thresholds the results cell
+# checks.
 
 # %%
 # fmt: off
 P = config.profile_settings(
     quick=dict(
-        cnn_train=6000, val_size=2000, cnn_max_epochs=3, cnn_target=0.97, batch_size=64,
-        dropout_batch=64, n_analysis=200, n_probe_train=500, n_select=300, n_random_draws=10,
-        mlp_train=1000, mlp_eval=1000, mlp_width=64, mlp_epochs=2, grad_batch=256,
-        dropout_train=1500, dropout_width=128, dropout_epochs=2, dropout_rate=0.5,
-        input_dropout=0.2, min_cnn_acc=0.93, min_random10=0.3, min_init_gap=0.15,
+        n_seeds=1, cnn_train=12000, cnn_epochs=2, cnn_batch=128, cnn_learning_rate=3e-3,
+        analysis_images=200, probe_train_images=500, unit_counts=(1, 10, 40), unit_draws=5,
+        mlp_train=2000, mlp_width=64, mlp_epochs=3, mlp_batch=64, adam_rates=(1e-3,),
+        sgd_rates=(0.1,), grad_batch=256, dropout_seeds=1, dropout_train=1500, dropout_width=128,
+        dropout_max_epochs=8, dropout_patience=3, dropout_rate=0.5, input_dropout=0.2,
+        scale_epochs=3, min_cnn_acc=0.95,
     ),
     standard=dict(
-        cnn_train=55000, val_size=5000, cnn_max_epochs=15, cnn_target=0.99, batch_size=128,
-        dropout_batch=64, n_analysis=1000, n_probe_train=2000, n_select=500, n_random_draws=50,
-        mlp_train=10000, mlp_eval=5000, mlp_width=128, mlp_epochs=6, grad_batch=256,
-        dropout_train=3000, dropout_width=256, dropout_epochs=20, dropout_rate=0.5,
-        input_dropout=0.2, min_cnn_acc=0.99, min_random10=0.5, min_init_gap=0.2,
+        n_seeds=3, cnn_train=54000, cnn_epochs=8, cnn_batch=128, cnn_learning_rate=3e-3,
+        analysis_images=1000, probe_train_images=2000, unit_counts=(1, 2, 4, 10, 20, 40, 64),
+        unit_draws=10, mlp_train=10000, mlp_width=128, mlp_epochs=6, mlp_batch=64,
+        adam_rates=(3e-4, 1e-3, 3e-3), sgd_rates=(0.03, 0.1, 0.3, 0.6), grad_batch=256,
+        dropout_seeds=5, dropout_train=3000, dropout_width=256, dropout_max_epochs=150,
+        dropout_patience=10,
+        dropout_rate=0.5, input_dropout=0.2, scale_epochs=10, min_cnn_acc=0.99,
     ),
     full=dict(
-        cnn_train=55000, val_size=5000, cnn_max_epochs=50, cnn_target=0.993, batch_size=128,
-        dropout_batch=64, n_analysis=1000, n_probe_train=5000, n_select=1000, n_random_draws=500,
-        mlp_train=55000, mlp_eval=10000, mlp_width=1024, mlp_epochs=30, grad_batch=256,
-        dropout_train=10000, dropout_width=1024, dropout_epochs=200, dropout_rate=0.5,
-        input_dropout=0.2, min_cnn_acc=0.99, min_random10=0.5, min_init_gap=0.2,
+        n_seeds=5, cnn_train=54000, cnn_epochs=10, cnn_batch=128, cnn_learning_rate=3e-3,
+        analysis_images=2000, probe_train_images=5000, unit_counts=(1, 2, 4, 10, 20, 40, 64),
+        unit_draws=100, mlp_train=54000, mlp_width=512, mlp_epochs=20, mlp_batch=128,
+        adam_rates=(1e-4, 3e-4, 1e-3, 3e-3), sgd_rates=(0.003, 0.01, 0.03, 0.1, 0.3),
+        grad_batch=256, dropout_seeds=5, dropout_train=10000, dropout_width=1024,
+        dropout_max_epochs=500,
+        dropout_patience=20, dropout_rate=0.5, input_dropout=0.2, scale_epochs=20,
+        min_cnn_acc=0.99,
     ),
 )
 # fmt: on
+SEED = session.notebook_seed()  # every seed below derives from the setup cell's
+seeds = evidence.derive_seeds(SEED, P.n_seeds)
 
 # %% [markdown]
 # ## Data
-# MNIST: 28×28 grayscale digits. We keep the official test set for the final numbers and carve a
-# validation set out of the training images (early stopping looks at it, never at the test set).
-# Pixels are scaled to [0, 1].
+# MNIST: 28×28 grayscale digits. Three disjoint sets: **training** images (the networks learn
+# from them), **validation** images (6,000 of the 60,000 training images, the split notebook 05
+# shares: it chooses learning rates and stops training) and the official **test** set, used
+# once per final model for the numbers we report. Pixels are scaled to [0, 1].
 
 # %%
 (x_train_all, y_train_all), (x_test_u8, y_test) = data.load_mnist()
 print(data.CARDS["mnist"])
 
 # %%
-rng = np.random.default_rng(0)
-order = rng.permutation(len(x_train_all))
-val_idx, train_idx = order[: P.val_size], order[P.val_size : P.val_size + P.cnn_train]
+train_idx, val_idx = data.mnist_split(y_train_all)
+train_idx = train_idx[: P.cnn_train]
 to_float = lambda u8: (u8.astype("float32") / 255.0)[..., None]  # (N, 28, 28, 1) in [0, 1]
 x_train, y_train = to_float(x_train_all[train_idx]), y_train_all[train_idx]
 x_val, y_val = to_float(x_train_all[val_idx]), y_train_all[val_idx]
@@ -117,60 +133,106 @@ ax.set(title="Images per digit", xlabel="digit", ylabel="number of images")
 plt.show()
 
 # %% [markdown]
-# ## 1 · Train a real CNN
-# Two convolution + max-pooling blocks find local strokes and then combinations of strokes; a
-# dense layer with dropout combines them into a decision. The builder lives in
-# `dl_helpers.models` because notebook 05 reuses it; the summary below is the whole architecture.
+# ## 1 · A CNN that trains fast
+# Two blocks of a 3×3 convolution followed by *max-pooling* (keep the largest value of each 2×2
+# window, halving the map) find local strokes and then combinations of strokes; a dense layer
+# with *dropout* (section 4: a random 30% of its units switched off at each training step)
+# combines them into a decision. The recipe has three ingredients; this notebook does not
+# ablate them one by one (the first exercise does one), so read the reasons below as the
+# usual motivation, not as measured here:
 #
-# We stop once validation accuracy reaches the profile's target (the seed project stopped at
-# 98%), with a `stop_at` callback. Two Keras callbacks handle a plateau: `ReduceLROnPlateau`
-# cuts the learning rate when the validation loss stalls (smaller steps settle into a better
-# minimum), and `EarlyStopping` ends training, keeping the best weights, if it stalls for good.
-# If the target is not reached within `cnn_max_epochs` epochs, training stops there and the
-# weights with the best validation loss are kept; the line printed after training says how many
-# epochs ran, and the test accuracy is what counts.
+# * **Batch normalisation** after every convolution and the dense layer: each unit's inputs are
+#   rescaled over the batch to mean 0 and variance 1, $\hat z = (z - \mu_B)/\sqrt{\sigma_B^2 +
+#   \epsilon}$, then shifted and scaled by two learned numbers. Activations keep a steady scale
+#   whatever the weights do, which is why it usually tolerates a larger learning rate.
+# * **A learning-rate schedule**: a *warm-up* raises the rate linearly from 0 to
+#   `cnn_learning_rate` over the first 20% of the steps (large early steps on random weights
+#   would be wasted), then a *cosine decay* brings it back to 0 by the last step, so the final
+#   epochs settle into a minimum instead of bouncing around it.
+# * **Batches of 128** images: fewer, larger matrix products per epoch than small batches.
+#
+# Training stops on **validation**: `EarlyStopping` keeps the weights of the epoch with the best
+# validation loss. `benchmarks/results.md` times this recipe against the keras-io "simple MNIST
+# convnet" on the same machine.
+
 
 # %%
-cnn = models.build_mnist_cnn(filters=(16, 32), dense_units=64, dropout=0.3)
-cnn.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-cnn.summary(print_fn=print)  # print_fn=print: plain text, no colour codes in the saved notebook
+def build_cnn(steps: int) -> keras.Model:
+    """Notebook 01's CNN with batch norm; Adam with warm-up and cosine decay over `steps`."""
+    cnn = models.build_mnist_cnn(filters=(16, 32), dense_units=64, dropout=0.3, batch_norm=True)
+    warm = steps // 5
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0, steps - warm, warmup_target=P.cnn_learning_rate, warmup_steps=warm
+    )
+    cnn.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return cnn
+
 
 # %%
-history = cnn.fit(
-    x_train,
-    y_train,
-    validation_data=(x_val, y_val),
-    epochs=P.cnn_max_epochs,
-    batch_size=P.batch_size,
-    verbose=2,
-    callbacks=[
-        models.stop_at(P.cnn_target, "val_accuracy"),
-        keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.3, patience=2, min_lr=1e-5),
-        keras.callbacks.EarlyStopping("val_loss", patience=4, restore_best_weights=True),
-    ],
-)
+build_cnn(steps=100).summary(print_fn=print)  # print_fn=print: plain text in the saved notebook
 
 # %%
-test_loss, cnn_test_acc = cnn.evaluate(x_test, y_test, verbose=0)
-print(
-    f"CNN: {cnn.count_params():,} parameters, {len(history.history['loss'])} epochs, "
-    f"test accuracy {cnn_test_acc:.4f}"
-)
+cnns, cnn_histories = {}, {}
+
+
+def train_cnn(seed: int) -> dict[str, float]:
+    steps = P.cnn_epochs * int(np.ceil(len(x_train) / P.cnn_batch))
+    cnn = build_cnn(steps)
+    start = time.perf_counter()
+    history = cnn.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=P.cnn_epochs,
+        batch_size=P.cnn_batch,
+        verbose=2,
+        callbacks=[keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)],
+    )
+    cnns[seed], cnn_histories[seed] = cnn, history.history
+    return {
+        "training_seconds": time.perf_counter() - start,
+        "validation_accuracy": cnn.evaluate(x_val, y_val, verbose=0)[1],
+        "test_accuracy": cnn.evaluate(x_test, y_test, verbose=0)[1],
+    }
+
 
 # %%
-# extra code - plot the learning curves
+cnn_runs = pd.DataFrame(evidence.run_seeds(train_cnn, seeds), index=pd.Index(seeds, name="seed"))
+cnn_runs.round(4)
+
+# %%
+evidence.summary({"CNN test accuracy": cnn_runs.test_accuracy}).round(4)
+
+# %%
+# extra code - plot the learning curves of every seed
 fig = plotting.plot_history(
-    {"CNN": history.history}, title="CNN learning curves (dashed: validation)"
+    {f"seed {s}": h for s, h in cnn_histories.items()},
+    title="CNN learning curves, one colour per seed (dashed: validation)",
 )
 plt.show()
 
+# %% [markdown]
+# Every seed's network passes 99% test accuracy here after `cnn_epochs` epochs (the table
+# above), each in about a minute of training on this machine (`training_seconds`); the
+# validation loss falls until the last epochs of the schedule, and `EarlyStopping` keeps the
+# weights of the epoch where it was lowest (one of the last two, in the logs above).
+# How this compares with a standard recipe on the same machine is measured in
+# `benchmarks/results.md` (time to 99% test accuracy, keras-io's "simple MNIST convnet").
+#
+# From here on, section 2 looks inside the first seed's network.
+
 # %%
+cnn = cnns[seeds[0]]
 test_pred = cnn.predict(x_test, verbose=0).argmax(axis=1)
 
 # %%
 # extra code - plot the confusion matrix
 fig = plotting.plot_confusion(
-    y_test, test_pred, labels=range(10), title="CNN on the MNIST test set"
+    y_test, test_pred, labels=range(10), title="CNN (first seed) on the MNIST test set"
 )
 plt.show()
 
@@ -187,37 +249,35 @@ fig = plotting.image_grid(
 plt.show()
 
 # %% [markdown]
-# Most mistakes are digits a person would also hesitate over: open 4s read as 9s, 7s with a
-# crossbar, 5s and 3s with a weak stroke. The confusion matrix is nearly diagonal; the largest
-# off-diagonal cells name the confusable pairs.
+# The confusion matrix counts, for each true digit (row), how often each digit was predicted
+# (column); its largest off-diagonal cells name the pairs this network confuses, and the
+# misclassified digits above show what they look like.
 #
 # ## 2 · Layer by layer
-# We take the activations of every layer for the first `n_analysis` test images (raw pixels are
-# "layer 0") and ask three things of each layer: do the classes separate in a 2-D map, how well
-# does a linear classifier do on the whole layer, and how well do **10 random units** do?
-# The probes are fit on other images (`n_probe_train` training images), never on the ones they
-# are scored on.
+# We take the activations of every layer for the first `analysis_images` test images (raw
+# pixels are "layer 0") and ask three things of each layer: do the classes separate in a 2-D
+# map, how well does a linear classifier do on the whole layer, and how well do a few random
+# units do? These classifiers on a layer's activations (*probes*) are fit on other images (`probe_train_images` validation images), never
+# on the ones they are scored on.
+#
+# **Reading a layer.** A Keras model is a graph of layers; a second model with the same input
+# and an inner layer's output as its output returns that layer's activations:
 
 # %%
 layer_names = ["pixels", "conv1", "pool1", "conv2", "pool2", "dense", "output"]
-probe_train_idx = order[P.val_size + P.cnn_train :][: P.n_probe_train]
-if (
-    len(probe_train_idx) < P.n_probe_train
-):  # all training images are used: take them from the train split
-    probe_train_idx = train_idx[: P.n_probe_train]
-x_probe, y_probe = to_float(x_train_all[probe_train_idx]), y_train_all[probe_train_idx]
+extractor = keras.Model(cnn.inputs, [cnn.get_layer(n).output for n in layer_names[1:]])
+for name, out in zip(layer_names[1:], extractor.predict(x_test[:2], verbose=0)):
+    print(f"{name:6s} activations of 2 images: shape {out.shape}")
+
+# %% [markdown]
+# `analysis.layer_activations` does exactly this in batches and flattens each layer to
+# (images, units).
 
 # %%
-x_an, y_an = x_test[: P.n_analysis], y_test[: P.n_analysis]
-x_sel, y_sel = (
-    x_val[: P.n_select],
-    y_val[: P.n_select],
-)  # chooses the best random draw, so the test set stays unseen
-
-# %%
+x_probe, y_probe = x_val[: P.probe_train_images], y_val[: P.probe_train_images]
+x_an, y_an = x_test[: P.analysis_images], y_test[: P.analysis_images]
 acts_an = analysis.layer_activations(cnn, x_an, layer_names)
 acts_probe = analysis.layer_activations(cnn, x_probe, layer_names)
-acts_sel = analysis.layer_activations(cnn, x_sel, layer_names)
 pd.DataFrame({"units": [acts_an[n].shape[1] for n in layer_names]}, index=layer_names).T
 
 # %% [markdown]
@@ -226,161 +286,143 @@ pd.DataFrame({"units": [acts_an[n].shape[1] for n in layer_names]}, index=layer_
 # (a non-linear view). If a layer has learned to tell digits apart, its points cluster by colour.
 
 # %%
-pca_maps = {name: analysis.embed_2d(acts_an[name], "pca", seed=0) for name in layer_names}
+pca_maps = {name: analysis.embed_2d(acts_an[name], "pca", seed=SEED) for name in layer_names}
 
 # %%
 # extra code - plot the PCA map of each layer
 fig = plotting.scatter_panels(
     pca_maps,
     y_an,
-    f"PCA of each layer's activations ({P.n_analysis} test digits)",
+    f"PCA of each layer's activations ({P.analysis_images} test digits)",
     xlabel="PC 1",
     ylabel="PC 2",
 )
 plt.show()
 
 # %%
-tsne_maps = {name: analysis.embed_2d(acts_an[name], "tsne", seed=0) for name in layer_names}
+tsne_maps = {name: analysis.embed_2d(acts_an[name], "tsne", seed=SEED) for name in layer_names}
 
 # %%
 # extra code - plot the t-SNE map of each layer
 fig = plotting.scatter_panels(
     tsne_maps,
     y_an,
-    f"t-SNE of each layer's activations ({P.n_analysis} test digits)",
+    f"t-SNE of each layer's activations ({P.analysis_images} test digits)",
     xlabel="t-SNE 1",
     ylabel="t-SNE 2",
 )
 plt.show()
 
 # %% [markdown]
-# Read the panels left to right: in raw pixels only a few digits (0s, 1s) form their own
-# islands; after the convolution blocks the islands grow, and in the dense and output layers the
-# ten colours are ten separate clusters. The PCA panels tell the same story more slowly, since a
-# linear 2-D view can only show what lies along two directions.
+# Read the t-SNE panels left to right: raw pixels already form islands for several digits, the
+# first convolution layer looks no tidier than the pixels, and in the dense and output layers
+# most points sit in one island per digit. The PCA panels separate less, since a linear 2-D
+# view can only show what lies along two directions. (A map is a picture of one network, not a
+# measurement: the probes below put numbers on it.)
 #
 # ### Linear probes
-# A logistic regression on the whole layer measures how *linearly* readable the digit is there.
+# A **linear probe** is a logistic regression on a layer's activations: how *linearly* readable
+# the digit is there. Standardise each unit, fit on the probe images, score on the analysis
+# images:
+
+# %%
+probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=300))
+probe.fit(acts_probe["dense"], y_probe)
+print(f"linear probe on the dense layer: accuracy {probe.score(acts_an['dense'], y_an):.3f}")
+
+# %% [markdown]
+# `analysis.linear_probe` is the same three lines; here it is for every layer.
 
 # %%
 probe_acc = {
-    name: analysis.linear_probe(acts_probe[name], y_probe, acts_an[name], y_an, seed=0)
+    name: analysis.linear_probe(acts_probe[name], y_probe, acts_an[name], y_an, seed=SEED)
     for name in layer_names
 }
+pd.Series(probe_acc, name="linear probe accuracy").round(4).to_frame().T
 
 # %%
 # extra code - plot the probe accuracy against depth
+cnn_an_acc = float(np.mean(test_pred[: P.analysis_images] == y_an))  # the CNN, same images
 fig, ax = plt.subplots(figsize=(7, 3.5))
-ax.plot(range(len(layer_names)), list(probe_acc.values()), marker="o")
-ax.axhline(cnn_test_acc, color="gray", ls="--", label="full CNN (test set)")
+ax.plot(range(len(layer_names)), list(probe_acc.values()), marker="o", label="linear probe")
+ax.axhline(cnn_an_acc, color="gray", ls="--", label="full CNN (same images)")
+ax.axhline(0.1, color="gray", ls=":", label="chance")
 ax.set_xticks(range(len(layer_names)), layer_names)
 ax.set(
-    title="Linear-probe accuracy by depth", xlabel="layer (0 = raw pixels)", ylabel="test accuracy"
+    title="Linear-probe accuracy by depth",
+    xlabel="layer (0 = raw pixels)",
+    ylabel="accuracy on analysis images",
 )
 ax.legend()
 ax.grid(alpha=0.3)
 plt.show()
 
-# %%
-pd.Series(probe_acc, name="linear probe accuracy").round(4).to_frame().T
-
 # %% [markdown]
-# ### 10 random units
-# The seed project's experiment: draw 10 units at random from a layer and classify each image by
-# **which of the 10 fires most** (each unit stands for the digit most of the images it wins
-# show). Next to it, a logistic regression that may weigh the same 10 units. We repeat the draw
-# `n_random_draws` times per layer and look at the spread.
+# ### A few random units
+# The seed project's experiment: draw 10 units at random from a layer and classify each image
+# by **which of the 10 fires most** (each unit stands for the digit that most of the images it
+# wins show). Here we widen it into a curve: for every number of units *k* in `unit_counts`,
+# `unit_draws` random draws of *k* units per layer, each read by a logistic regression. The
+# spread over draws is the band; the line is the median.
+#
+# The output layer is left out of the curve: it has exactly 10 units, one per digit, so 10 of
+# its units are the whole network's answer and larger *k* do not exist.
 
 # %%
-random10 = {
-    name: analysis.random_unit_probes(
+curve_layers = layer_names[:-1]
+unit_curves = {
+    (name, k): analysis.random_unit_probes(
         acts_probe[name],
         y_probe,
         acts_an[name],
         y_an,
-        n_units=10,
-        n_draws=P.n_random_draws,
-        seed=1,
-        val=(acts_sel[name], y_sel),
+        n_units=k,
+        n_draws=P.unit_draws,
+        seed=SEED + k,
     )
-    for name in layer_names
+    for name in curve_layers
+    for k in P.unit_counts
+    if k <= acts_an[name].shape[1]
 }
 
 # %%
-# extra code - box plot of the accuracies of the random draws
-rows = [
-    (name, kind, acc)
-    for name in layer_names
-    for kind in ("argmax", "logistic")
-    for acc in random10[name][kind]
-]
-frame = pd.DataFrame(rows, columns=["layer", "classifier", "accuracy"])
-fig, ax = plt.subplots(figsize=(9, 4))
-sns.boxplot(frame, x="layer", y="accuracy", hue="classifier", ax=ax, fliersize=2)
+# extra code - plot accuracy against the number of random units, one line per layer
+fig, ax = plt.subplots(figsize=(8, 4))
+for i, name in enumerate(curve_layers):
+    ks = [k for (n, k) in unit_curves if n == name]
+    acc = np.array([unit_curves[name, k]["logistic"] for k in ks])
+    ax.plot(ks, np.median(acc, axis=1), marker="o", color=f"C{i}", label=name)
+    ax.fill_between(ks, *np.percentile(acc, [10, 90], axis=1), color=f"C{i}", alpha=0.15)
 ax.axhline(0.1, color="gray", ls=":", label="chance")
+ax.set_xscale("log")
 ax.set(
-    title=f"Classifiers from 10 random units ({P.n_random_draws} draws per layer)",
-    xlabel="layer",
-    ylabel="test accuracy",
+    title=f"Logistic regression on k random units ({P.unit_draws} draws; band: 10-90th percentile)",
+    xlabel="number of random units k (log scale)",
+    ylabel="accuracy",
 )
+ax.legend(fontsize=8, ncol=2)
+ax.grid(alpha=0.3)
 plt.show()
 
 # %%
-# extra code - median and best accuracy per layer as a table
-frame.groupby(["layer", "classifier"], sort=False)["accuracy"].agg(
-    ["median", "max"]
-).unstack().round(3)
-
-# %%
-best = int(np.argmax(random10["dense"]["logistic_val"]))  # chosen on validation images
-best_random10_dense = float(random10["dense"]["logistic"][best])
-units = random10["dense"]["units"][best]
-pred, unit_digit = analysis.argmax_unit_classifier(
-    acts_probe["dense"][:, units], y_probe, acts_an["dense"][:, units]
-)
-
-# %%
-cnn_an_acc = float(
-    np.mean(test_pred[: P.n_analysis] == y_an)
-)  # the full CNN on the same test images
-print(
-    f"best draw of 10 dense units (chosen on validation): logistic {best_random10_dense:.3f}, "
-    f"argmax {np.mean(pred == y_an):.3f}; full CNN {cnn_an_acc:.3f} (all on the "
-    f"{P.n_analysis} analysis images)"
-)
-print("digit each of the 10 units stands for:", unit_digit.tolist())
-
-# %%
-# extra code - show the analysis digits grouped by predicted digit
-grid, labels = [], []
-for digit in range(10):
-    picked = np.flatnonzero(pred == digit)[:10]
-    grid += list(x_an[picked, ..., 0]) + [np.zeros((28, 28))] * (10 - len(picked))
-fig = plotting.image_grid(
-    np.array(grid),
-    ncols=10,
-    row_labels=[f"pred {d}" for d in range(10)],
-    title="Test digits sorted by the argmax of the best 10 dense units "
-    "(one row per predicted digit)",
-)
-plt.show()
+ten = {name: unit_curves[name, 10] for name in curve_layers if (name, 10) in unit_curves}
+pd.DataFrame(
+    {rule: {name: np.median(r[rule]) for name, r in ten.items()} for rule in ("argmax", "logistic")}
+).T.round(3)
 
 # %% [markdown]
-# Ten units are a tiny window: in the pixel layer a random set of 10 pixels mostly sees
-# background, while in the dense layer every unit is already a learned digit detector.
-# The argmax rule only works when each unit happens to stand for a different digit, which is
-# why its spread is wide; the logistic probe on the same 10 units does better in every hidden
-# layer (see the medians in the table).
-# The grid shows which digits the argmax rule confuses: a row whose images are not all the same
-# digit is a unit that fires for more than one class, and an empty row is a digit that none of
-# the 10 drawn units stands for (those digits are always misclassified by this rule).
+# The table gives the median accuracy of 10 random units per layer (one network, `unit_draws`
+# draws; units that never vary on the probe images, such as always-white border pixels or
+# ReLUs that never fire, are not drawn), for the seed project's argmax rule and for a logistic
+# regression on the same units. The argmax rule needs each unit to stand for a different
+# digit; a logistic regression may weigh and combine them, and it scores higher in every layer
+# of the table.
 #
 # ### What the convolution layers see
 # Feature maps of both convolution layers for one digit, and the 16 filters of the first layer.
 
 # %%
-digit_img = x_test[:1]
-maps = analysis.layer_activations(cnn, digit_img, ["conv1", "conv2"])
+maps = analysis.layer_activations(cnn, x_test[:1], ["conv1", "conv2"])
 conv1 = maps["conv1"].reshape(26, 26, -1)
 conv2 = maps["conv2"].reshape(11, 11, -1)
 
@@ -390,7 +432,7 @@ fig = plotting.image_grid(
     np.moveaxis(conv1, -1, 0) / conv1.max(),
     ncols=16,
     size=0.9,
-    title=f"conv1 feature maps (16 × 26×26) for a test '{y_test[0]}'",
+    title=f"conv1 feature maps (16 × 26×26, after batch norm and ReLU) for a test '{y_test[0]}'",
 )
 plt.show()
 
@@ -405,91 +447,233 @@ fig = plotting.image_grid(
 plt.show()
 
 # %%
-# extra code - show the conv1 filters, scaled to [0, 1]
-w = cnn.get_layer("conv1").get_weights()[0][:, :, 0, :]  # (3, 3, 16)
-w = (w - w.min()) / (w.max() - w.min())
-fig = plotting.image_grid(
-    np.moveaxis(w, -1, 0),
-    ncols=16,
-    size=0.9,
-    cmap="RdBu_r",
-    title="conv1 filters (3×3; red positive, blue negative weights)",
-)
+# extra code - show the conv1 filters on a colour scale centred at zero
+w = cnn.get_layer("conv1_linear").get_weights()[0][:, :, 0, :]  # (3, 3, 16)
+limit = np.abs(w).max()
+fig, axes = plt.subplots(1, 16, figsize=(14, 1.4))
+for k, ax in enumerate(axes):
+    image = ax.imshow(w[:, :, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.set(xticks=[], yticks=[], title=f"{k + 1}")
+fig.colorbar(image, ax=axes, fraction=0.01, label="weight")
+fig.suptitle("conv1 filters, 3×3 (red: positive weight, blue: negative, white: 0)", y=1.08)
 plt.show()
 
 # %% [markdown]
-# The first-layer filters are small edge and stroke detectors (a row of positive weights next to
-# a row of negative ones responds to an edge in that orientation); their maps light up on parts of
-# the stroke. The second layer's maps are coarser: each unit now covers a larger part of the digit.
+# A filter with a row of positive weights next to a row of negative ones responds to an edge in
+# that orientation; the feature maps show where on the digit each filter fires. The second
+# layer's maps are coarser: each of their units sees a 8×8 patch of the image (two 3×3
+# convolutions and a pooling in between).
 #
-# ## 3 · Initialisation
-# A deep fully connected network (5 hidden layers) trained with sigmoid or ReLU units, starting
-# from small random normal weights (σ = 0.01), Glorot/Xavier or He initialisation, with plain SGD
-# or Adam: 12 runs, each scored on the first `mlp_eval` test images after every epoch.
+# ### Is it the network, or this one run?
+# The probes above read one network. The two comparisons this section claims are repeated on
+# every seed's network: the whole-layer probe on the dense layer against the one on raw pixels,
+# and the median over draws of 10 random dense units against 10 random pixels.
+
+
+# %%
+def probe_run(seed: int) -> dict[str, float]:
+    acts = {
+        k: analysis.layer_activations(cnns[seed], x, ["pixels", "dense"])
+        for k, x in (("probe", x_probe), ("an", x_an))
+    }
+    out = {}
+    for name in ("pixels", "dense"):
+        a, b = acts["probe"][name], acts["an"][name]
+        out[f"probe_{name}"] = analysis.linear_probe(a, y_probe, b, y_an, seed=seed)
+        draws = analysis.random_unit_probes(a, y_probe, b, y_an, 10, P.unit_draws, seed=seed)
+        out[f"random10_{name}"] = float(np.median(draws["logistic"]))
+    return out
+
+
+# %%
+probe_runs = pd.DataFrame(evidence.run_seeds(probe_run, seeds), index=cnn_runs.index)
+evidence.summary(
+    {
+        "probe: dense minus pixels": probe_runs.probe_dense - probe_runs.probe_pixels,
+        "10 random units: dense minus pixels": probe_runs.random10_dense
+        - probe_runs.random10_pixels,
+        "10 random pixels (median over draws)": probe_runs.random10_pixels,
+        "10 random dense units (median over draws)": probe_runs.random10_dense,
+    }
+).round(4)
+
+# %% [markdown]
+# ## 3 · Initialisation, one factor at a time
+# A deep fully connected network (5 hidden layers of `mlp_width` units) on `mlp_train`
+# training images. A **reference** configuration, and variants that each change **one** thing:
+#
+# * the activation: ReLU, $\max(0, z)$, or the sigmoid $\sigma(z) = 1/(1+e^{-z})$;
+# * the kernels' initialisation. A layer with $n_\text{in}$ inputs (its *fan-in*) and
+#   $n_\text{out}$ outputs draws its weights with variance $\operatorname{Var}(W)$ =
+#   $0.01^2$ (*small normal*), $2/(n_\text{in} + n_\text{out})$ (*Glorot*, or Xavier) or
+#   $2/n_\text{in}$ (*He*). He keeps the variance of ReLU activations the same from layer to
+#   layer (ReLU zeroes half of its inputs, hence the 2); Glorot does it for activations that
+#   are linear around 0, in both passes. With $n_\text{in} = 128$: σ = 0.125 for He,
+#   0.01 for small normal;
+# * the biases' initialisation: zeros, a constant 0.1 (often suggested for ReLU so that units
+#   start active), or $\mathcal N(0, 1)$;
+# * the optimiser: plain **SGD** (stochastic gradient descent: every weight moves by the
+#   learning rate times its gradient) or **Adam** (each weight's step is divided by a running
+#   estimate of the size of its own gradient), each with its learning rate chosen on
+#   validation.
+#
+# The reference is ReLU, He kernels, zero biases and SGD. SGD is the reference, not Adam,
+# because it shows what the initialisation alone does: Adam's rescaling can hide a poor start.
+# Two extra rows change two things at once: small-normal kernels *and* Adam, to show exactly
+# that; and sigmoid units with Glorot kernels, the initialisation derived for activations that
+# are linear around 0 (He's is derived for ReLU).
+#
+# Every variant trains for the same `mlp_epochs` epochs from the same seeds; train, validation
+# and test accuracy and loss are measured after the last epoch (in inference mode).
 
 # %%
 flat = lambda x: x.reshape(len(x), -1)
 x_mlp, y_mlp = flat(x_train[: P.mlp_train]), y_train[: P.mlp_train]
-x_mlp_test, y_mlp_test = flat(x_test[: P.mlp_eval]), y_test[: P.mlp_eval]
+x_mlp_val, x_mlp_test = flat(x_val), flat(x_test)
+REFERENCE = dict(activation="relu", init="he", bias_init="zeros", optimizer="sgd")
+
 
 # %%
-init_curves = {}
-for optimizer in ("sgd", "adam"):
-    for activation in ("sigmoid", "relu"):
-        for init in ("small_normal", "glorot", "he"):
-            config.seed_everything(0)
-            net = models.build_mlp(5, P.mlp_width, activation, init, seed=0)
-            opt = keras.optimizers.SGD(0.05) if optimizer == "sgd" else keras.optimizers.Adam(1e-3)
-            net.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-            h = net.fit(
-                x_mlp,
-                y_mlp,
-                validation_data=(x_mlp_test, y_mlp_test),
-                epochs=P.mlp_epochs,
-                batch_size=P.batch_size,
-                verbose=0,
-            )
-            init_curves[(optimizer, activation, init)] = h.history["val_accuracy"]
-            print(
-                f"{optimizer:4s} {activation:7s} {init:12s} test accuracy after "
-                f"{P.mlp_epochs} epochs: "
-                f"{h.history['val_accuracy'][-1]:.3f}"
-            )
-
-# %%
-# extra code - plot the test accuracy curves, one panel per optimizer
-fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
-for ax, optimizer in zip(axes, ("sgd", "adam")):
-    for (opt, activation, init), curve in init_curves.items():
-        if opt == optimizer:
-            ax.plot(
-                range(1, len(curve) + 1),
-                curve,
-                ls="-" if activation == "relu" else "--",
-                marker="o",
-                ms=3,
-                label=f"{activation} + {init}",
-            )
-    ax.set(
-        title=f"5-hidden-layer network, {optimizer.upper()}", xlabel="epoch", ylabel="test accuracy"
+def fit_mlp(seed: int, lr: float, **change) -> tuple[keras.Model, dict]:
+    """The reference network with `change` applied, trained for mlp_epochs epochs."""
+    c = REFERENCE | change
+    net = models.build_mlp(
+        5, P.mlp_width, c["activation"], c["init"], bias_init=c["bias_init"], seed=seed
     )
+    optimizer = keras.optimizers.Adam(lr) if c["optimizer"] == "adam" else keras.optimizers.SGD(lr)
+    net.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = net.fit(
+        x_mlp,
+        y_mlp,
+        validation_data=(x_mlp_val, y_val),
+        epochs=P.mlp_epochs,
+        batch_size=P.mlp_batch,
+        verbose=0,
+    )
+    return net, history.history
+
+
+# %% [markdown]
+# **Learning rates, chosen on validation.** For each optimiser, the reference network is trained
+# once per candidate rate (with a seed of its own, derived from the setup cell's) and the rate
+# with the best final validation accuracy is kept for every variant that uses that optimiser.
+
+# %%
+lr_seed = evidence.derive_seeds(SEED + 1, 1)[0]
+lr_search = {
+    (opt, lr): fit_mlp(lr_seed, lr, optimizer=opt)[1]["val_accuracy"][-1]
+    for opt, rates in (("adam", P.adam_rates), ("sgd", P.sgd_rates))
+    for lr in rates
+}
+
+# %%
+lr_table = pd.Series(lr_search, name="validation accuracy").rename_axis(["optimiser", "rate"])
+LR = {opt: lr_table[opt].idxmax() for opt in ("adam", "sgd")}
+print(lr_table.round(4).to_string(), "\nchosen:", LR)
+
+# %%
+VARIANTS = {
+    "reference: ReLU, He, zero biases, SGD": {},
+    "sigmoid instead of ReLU": dict(activation="sigmoid"),
+    "small-normal kernels instead of He": dict(init="small_normal"),
+    "Glorot kernels instead of He": dict(init="glorot"),
+    "biases 0.1 instead of 0": dict(bias_init="constant_0.1"),
+    "biases N(0, 1) instead of 0": dict(bias_init="normal_1"),
+    "Adam instead of SGD": dict(optimizer="adam"),
+    "two changes: small-normal kernels and Adam": dict(init="small_normal", optimizer="adam"),
+    "two changes: sigmoid with Glorot kernels": dict(activation="sigmoid", init="glorot"),
+}
+init_curves = {}
+
+
+# %%
+def init_run(seed: int) -> dict[str, float]:
+    out = {}
+    for name, change in VARIANTS.items():
+        net, history = fit_mlp(seed, LR[change.get("optimizer", "sgd")], **change)
+        init_curves[name, seed] = history
+        for split, x, y in (
+            ("train", x_mlp, y_mlp),
+            ("val", x_mlp_val, y_val),
+            ("test", x_mlp_test, y_test),
+        ):
+            out[f"{name}|{split} loss"], out[f"{name}|{split} accuracy"] = net.evaluate(
+                x, y, verbose=0
+            )
+    return out
+
+
+# %%
+init_runs = pd.DataFrame(evidence.run_seeds(init_run, seeds), index=cnn_runs.index)
+mean_table = lambda runs: (  # columns "arm|measure" -> a table of means, one row per arm
+    runs.mean().set_axis(pd.MultiIndex.from_tuples([c.split("|") for c in runs])).unstack()
+)
+init_means = mean_table(init_runs)
+init_means.loc[list(VARIANTS)].round(3)
+
+# %% [markdown]
+# The table is the mean over seeds. The differences that matter are **paired**: each variant
+# minus the reference, per seed, on test accuracy, with its 95% interval.
+
+# %%
+test_acc = lambda name: init_runs[f"{name}|test accuracy"]
+reference = "reference: ReLU, He, zero biases, SGD"
+init_effects = evidence.summary(
+    {name: test_acc(name) - test_acc(reference) for name in list(VARIANTS)[1:]}
+)
+init_effects.round(4)
+
+# %% [markdown]
+# **What the numbers say.** With SGD, three single changes stop the network from learning at
+# all within `mlp_epochs` epochs: sigmoid units, small-normal kernels, and biases drawn from
+# $\mathcal N(0, 1)$ all end near chance (10%). The last one is different in kind: its loss
+# became NaN (the tables print `NaN`), so training *diverged* at the learning rate chosen for
+# the reference (no smaller rate was tried for it, so this run cannot say whether the biases
+# alone would fail). Glorot instead of He,
+# biases of 0.1 instead of 0, and Adam instead of SGD move test accuracy by amounts whose
+# intervals include zero: at this budget and with three seeds, their effect is not
+# distinguishable from the spread between runs. The two-changes row shows Adam rescuing the
+# small-normal start (compare it with the small-normal row, both with the same kernels):
+# from chance to within a few points of the reference. Sigmoid units stay at chance with
+# Glorot kernels too (the last row), so under SGD at this learning rate the sigmoid failure is
+# not He's doing.
+
+# %%
+# extra code - plot the validation accuracy curves (mean over seeds), one panel per optimiser
+fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
+for i, name in enumerate(VARIANTS):
+    ax = axes[1] if "Adam" in name else axes[0]
+    curve = np.mean([init_curves[name, s]["val_accuracy"] for s in seeds], axis=0)
+    ax.plot(range(1, len(curve) + 1), curve, marker="o", ms=3, color=f"C{i}", label=name)
+for ax, opt in zip(axes, ("SGD", "Adam")):
+    ax.set(
+        title=f"{opt} (learning rate {LR[opt.lower()]:g}, chosen on validation)",
+        xlabel="epoch",
+        ylabel="validation accuracy (mean over seeds)",
+    )
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.axhline(0.1, color="gray", ls=":", label="chance")
     ax.grid(alpha=0.3)
-axes[1].legend(fontsize=8)
+    ax.legend(fontsize=7)
+fig.suptitle("5-hidden-layer network: validation accuracy per epoch")
 plt.show()
 
 # %% [markdown]
-# Why does sigmoid with small weights stall? Look at the gradient each layer receives at
-# initialisation, before any training step, on one batch of `grad_batch` (256) training images.
+# **Why can a deep network fail to train?** The backward pass multiplies the gradient, layer
+# after layer, by each layer's weights and by the slope of its activation. Look at the norm of
+# the gradient each layer's kernel receives at initialisation, before any training step, on one
+# batch of `grad_batch` training images.
 
 # %%
 norms = {}
 for activation in ("sigmoid", "relu"):
     for init in ("small_normal", "glorot", "he"):
-        net = models.build_mlp(5, P.mlp_width, activation, init, seed=0)
+        net = models.build_mlp(5, P.mlp_width, activation, init, seed=SEED)
         norms[f"{activation} + {init}"] = analysis.gradient_norms(
             net, x_mlp[: P.grad_batch], y_mlp[: P.grad_batch]
         )
 norm_frame = pd.DataFrame(norms)
+norm_frame.map(lambda v: f"{v:.1e}")
 
 # %%
 # extra code - plot the gradient norm of each layer
@@ -512,208 +696,228 @@ ax.legend(fontsize=8)
 ax.grid(alpha=0.3)
 plt.show()
 
-# %%
-# extra code - show the norms in scientific notation
-norm_frame.map(lambda v: f"{v:.1e}")
-
-# %%
-init_gap = (
-    init_curves[("adam", "relu", "he")][-1] - init_curves[("sgd", "sigmoid", "small_normal")][-1]
-)
-print(f"ReLU + He with Adam minus sigmoid + small normal with SGD: {100 * init_gap:.1f} points")
+# %% [markdown]
+# Read the table from the output layer back to `hidden1`. With sigmoid units the slope is at
+# most $\sigma'(0) = 0.25$, and with small-normal weights each layer also multiplies the
+# gradient by weights of σ = 0.01 summed over 128 units (a factor of about
+# $0.01 \cdot \sqrt{128} \approx 0.11$): the gradient shrinks by a constant factor per layer,
+# so the first layers receive orders of magnitude less than the last (the printed norms say by
+# how much). SGD's step is the learning rate times that gradient, so those layers barely move;
+# Adam divides each step by a running estimate of the gradient's own size, which undoes a
+# uniform shrinking. For ReLU, He initialisation keeps the gradient's scale from layer to
+# layer (the `relu + he` column varies by a factor of about 2); with sigmoid units even Glorot
+# and He leave the first layer with a gradient more than a hundred times smaller than the
+# output's.
+# That is consistent with the sigmoid network failing under SGD in the table above, though
+# this one batch at initialisation does not prove it is the whole cause (its learning rate was
+# chosen for the ReLU reference).
 
 # %% [markdown]
-# With sigmoid units and σ = 0.01 weights every layer's output is almost constant (≈ 0.5), and the
-# backward pass multiplies by small weights and by the sigmoid's slope (at most 0.25) at every
-# layer: the gradient reaching the first layers is orders of magnitude smaller than at the output
-# (dashed curves above). SGD with such gradients barely moves, so that run stays near chance.
-# Glorot and He scale the weights to the layer's fan-in so the signal neither dies nor explodes;
-# Adam rescales each parameter's step and partly rescues even poor starts.
+# ## 4 · Dropout, trained until validation stops improving
+# On a small training set a network can memorise. **Dropout** switches off a random fraction of
+# the units at every training step (and scales the survivors up so the expected sum is
+# unchanged), so no unit can rely on another. We use the dropout rates of the paper that
+# introduced it (Hinton et al., 2012; the rest of its training setup is not reproduced):
+# `input_dropout` of the pixels and `dropout_rate` of every hidden
+# layer's units, on a wide ReLU network (`dropout_width` units per layer) trained on only
+# `dropout_train` images, with and without dropout. Dropout slows learning, so both arms train
+# until the validation loss has not improved for `dropout_patience` epochs (at most
+# `dropout_max_epochs`) and keep their best weights. The effect is small next to the spread
+# between runs, so this experiment uses `dropout_seeds` seeds (the notebook's seeds and more,
+# all derived from the setup cell's).
 #
-# ## 4 · Dropout (and normalised inputs)
-# On a small training set a network can memorise. Dropout switches off a random fraction of the
-# units at every training step, so no unit can rely on another. We use the recipe of the paper
-# that introduced it (Hinton et al., 2012): `input_dropout` of the pixels and `dropout_rate` of
-# every hidden layer's units, on a wide network (`dropout_width` units per layer) trained on only
-# `dropout_train` images, with and without dropout. We read the generalisation gap: accuracy on
-# the training images minus accuracy on the validation images, both measured in inference mode
-# (Keras's per-epoch training accuracy is measured *with* dropout on, so it understates it).
+# The **generalisation gap** is accuracy on the training images minus accuracy on the
+# validation images, both measured in *inference mode* (dropout off, as when the network is
+# used; Keras's per-epoch training accuracy is measured *with* dropout on, so it understates
+# it). Note that the validation images choose each arm's epoch and also give its accuracy
+# here, for both arms alike: a fair comparison of the arms, but not an unbiased estimate of
+# either's accuracy on new digits.
 
 # %%
 x_small, y_small = flat(x_train[: P.dropout_train]), y_train[: P.dropout_train]
-x_val_flat = flat(x_val)
-dropout_runs, gaps = {}, {}
+dropout_curves = {}
+
 
 # %%
-for activation in ("relu", "sigmoid"):
-    for rate in (0.0, P.dropout_rate):
-        config.seed_everything(0)
-        init = "he" if activation == "relu" else "glorot"
-        net = models.build_mlp(
-            5,
-            P.dropout_width,
-            activation,
-            init,
-            dropout=rate,
-            input_dropout=P.input_dropout if rate else 0.0,
-            seed=0,
-        )
+def dropout_run(seed: int) -> dict[str, float]:
+    out = {}
+    # fmt: off
+    for arm, rate in (("no dropout", 0.0), ("dropout", P.dropout_rate)):
+        net = models.build_mlp(5, P.dropout_width, "relu", "he", dropout=rate,
+                               input_dropout=P.input_dropout if rate else 0.0, seed=seed)
         net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        h = net.fit(
-            x_small,
-            y_small,
-            validation_data=(x_val_flat, y_val),
-            epochs=P.dropout_epochs,
-            batch_size=P.dropout_batch,
-            verbose=0,
-        )
-        name = f"{activation}, dropout {rate:g}"
-        dropout_runs[name] = h.history
-        train_acc = net.evaluate(x_small, y_small, verbose=0)[1]
-        val_acc = net.evaluate(x_val_flat, y_val, verbose=0)[1]
-        gaps[name] = dict(train=train_acc, validation=val_acc, gap=train_acc - val_acc)
+        stop = keras.callbacks.EarlyStopping(patience=P.dropout_patience, restore_best_weights=True)
+        history = net.fit(x_small, y_small, validation_data=(x_mlp_val, y_val), verbose=0,
+                          epochs=P.dropout_max_epochs, batch_size=P.mlp_batch,
+                          callbacks=[stop])
+        dropout_curves[arm, seed] = history.history
+        train, val, test = (net.evaluate(x, y, verbose=0)[1] for x, y in
+                            ((x_small, y_small), (x_mlp_val, y_val), (x_mlp_test, y_test)))
+        out |= {f"{arm}|epochs": len(history.history["loss"]), f"{arm}|train accuracy": train,
+                f"{arm}|validation accuracy": val, f"{arm}|gap": train - val,
+                f"{arm}|test accuracy": test}
+    # fmt: on
+    return out
+
 
 # %%
-# extra code - show the accuracies and gaps as a table
-pd.DataFrame(gaps).T.round(4)
-
-# %%
-# extra code - plot the ReLU learning curves
-fig = plotting.plot_history(
-    {k: v for k, v in dropout_runs.items() if k.startswith("relu")},
-    metrics=("accuracy", "loss"),
-    title="ReLU network with and without dropout (dashed: validation)",
-)
-plt.show()
-
-# %%
-# extra code - plot the sigmoid learning curves
-fig = plotting.plot_history(
-    {k: v for k, v in dropout_runs.items() if k.startswith("sigmoid")},
-    metrics=("accuracy", "loss"),
-    title="Sigmoid network with and without dropout (dashed: validation)",
-)
-plt.show()
-
-# %%
-gap_no_dropout = gaps["relu, dropout 0"]["gap"]
-gap_dropout = gaps[f"relu, dropout {P.dropout_rate:g}"]["gap"]
-print(
-    f"ReLU generalisation gap: {100 * gap_no_dropout:.1f} points without dropout, "
-    f"{100 * gap_dropout:.1f} points with dropout {P.dropout_rate:g}"
-)
+dropout_seeds = evidence.derive_seeds(SEED, P.dropout_seeds)  # the notebook's seeds, and more
+dropout_runs = pd.DataFrame(evidence.run_seeds(dropout_run, dropout_seeds), index=dropout_seeds)
+mean_table(dropout_runs).round(4)
 
 # %% [markdown]
-# Without dropout the ReLU network fits its small training set perfectly (training accuracy 1.000
-# in the table) while its validation accuracy flattens after a few epochs: from then on it is
-# memorising. With dropout the network learns far more slowly (the orange curves): after
-# `dropout_epochs` epochs its validation accuracy is still rising and is *below* that of the
-# network without dropout, and its gap is smaller (the line printed above) partly because it has
-# not finished fitting its training images. That is the honest reading of this budget: dropout is
-# a regulariser that costs training time, and whether the dropout network overtakes the plain one
-# on validation accuracy needs more epochs than a laptop run gives it (the `full` profile trains
-# for 200). The sigmoid networks show the same pattern. On MNIST the stakes are small anyway,
-# since the digits are easy to generalise from.
+# The table is the mean over `dropout_seeds` seeds; below, the paired differences.
+
+# %%
+d = lambda column: dropout_runs[f"dropout|{column}"] - dropout_runs[f"no dropout|{column}"]
+evidence.summary(
+    {
+        "dropout minus none: validation accuracy": d("validation accuracy"),
+        "dropout minus none: test accuracy": d("test accuracy"),
+        "dropout minus none: gap": d("gap"),
+    }
+).round(4)
+
+# %%
+# extra code - plot the first seed's learning curves
+fig = plotting.plot_history(
+    {arm: dropout_curves[arm, seeds[0]] for arm in ("no dropout", "dropout")},
+    metrics=("accuracy", "loss"),
+    title="ReLU network with and without dropout, first seed (dashed: validation)",
+)
+plt.show()
+
+# %% [markdown]
+# **What the numbers say.** The network with dropout ran for more epochs before its validation
+# loss stopped improving (the `epochs` column; the paired difference is a claim in the results
+# cell), and its generalisation gap is smaller in every seed (row *dropout minus none: gap*,
+# whole interval below zero). Its validation and test accuracy are not distinguishably
+# different: both intervals include zero. Here dropout traded training accuracy for a smaller
+# gap without a measurable gain on new digits. (Both arms
+# stop early on the validation loss; the arm with dropout also adds input dropout, so two
+# dropout rates change together.)
 #
-# **Bonus: normalised inputs.** The seed project also asked what happens when pixels are fed as
-# 0-255 instead of 0-1.
+# ## 5 · Bonus: normalised inputs
+# The seed project also asked what happens when pixels are fed as 0-255 instead of 0-1. The
+# network of section 3 (5 layers of `mlp_width` ReLU units, He, zero biases) with Adam at its
+# default learning rate, trained on section 4's `dropout_train` images with the notebook's
+# seeds for `scale_epochs` epochs; validation and test accuracy after the last epoch.
 
 # %%
-norm_runs = {}
-for name, scale in (("inputs in [0, 1]", 1.0), ("inputs in [0, 255]", 255.0)):
-    config.seed_everything(0)
-    net = models.build_mlp(5, P.mlp_width, "relu", "he", seed=0)
-    net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    norm_runs[name] = net.fit(
-        x_small * scale,
-        y_small,
-        validation_data=(x_val_flat * scale, y_val),
-        epochs=P.dropout_epochs,
-        batch_size=P.dropout_batch,
-        verbose=0,
-    ).history
-    print(f"{name}: final validation accuracy {norm_runs[name]['val_accuracy'][-1]:.3f}")
+scale_curves = {}
+
+
+def scale_run(seed: int) -> dict[str, float]:
+    out = {}
+    for name, scale in (("inputs in [0, 1]", 1.0), ("inputs in [0, 255]", 255.0)):
+        net = models.build_mlp(5, P.mlp_width, "relu", "he", seed=seed)
+        net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        history = net.fit(x_small * scale, y_small, validation_data=(x_mlp_val * scale, y_val),
+                          epochs=P.scale_epochs, batch_size=P.mlp_batch, verbose=0)  # fmt: skip
+        scale_curves[name, seed] = history.history
+        out[name] = history.history["val_accuracy"][-1]
+        out[f"{name}, test"] = net.evaluate(x_mlp_test * scale, y_test, verbose=0)[1]
+    return out
+
 
 # %%
-# extra code - plot the learning curves
+scale_runs = pd.DataFrame(evidence.run_seeds(scale_run, seeds), index=cnn_runs.index)
+evidence.summary(
+    {
+        **scale_runs,
+        "[0, 1] minus [0, 255]": scale_runs["inputs in [0, 1]"] - scale_runs["inputs in [0, 255]"],
+        "[0, 1] minus [0, 255], test": scale_runs["inputs in [0, 1], test"]
+        - scale_runs["inputs in [0, 255], test"],
+    }
+).round(4)
+
+# %%
+# extra code - plot the first seed's learning curves
 fig = plotting.plot_history(
-    norm_runs,
+    {name: scale_curves[name, seeds[0]] for name in ("inputs in [0, 1]", "inputs in [0, 255]")},
     metrics=("accuracy", "loss"),
-    title="Normalised vs raw pixel inputs (dashed: validation)",
+    title="Normalised vs raw pixel inputs, first seed (dashed: validation)",
 )
 plt.show()
 
 # %% [markdown]
-# With 0-255 inputs the first layer's pre-activations are 255 times larger, so the initial loss
-# is huge and the first Adam steps are spent undoing that scale; the curves start far lower and
-# the validation accuracy never catches up (the two lines printed above). Scaling inputs to a
-# small range is the cheapest fix there is.
+# With inputs in [0, 255] the first layer's pre-activations are 255 times larger, and after
+# `scale_epochs` epochs the validation and test accuracy are lower in every seed (the last
+# two rows: whole intervals above zero); the learning curves show the raw-input network fitting its training
+# images but generalising worse. Scaling inputs to a small range costs one line.
 #
 # ## Results
 # The claims this notebook makes, checked against the active profile's thresholds (see the
-# profile table). The values are in `results/<profile>/01_cnn_layer_by_layer.json`.
+# profile table). A claim that compares two arms holds when the whole 95% interval of the
+# paired difference clears its threshold; a level (the CNN's accuracy) holds on the mean over
+# seeds. The values are in `results/<profile>/01_cnn_layer_by_layer.json`.
 
 # %%
 # NBVAL_CHECK_OUTPUT
+effect = lambda name: (test_acc(name) - test_acc(reference)).tolist()
+two_changes = "two changes: small-normal kernels and Adam"
+# fmt: off
 metrics = {
-    "cnn_test_accuracy": cnn_test_acc,
-    "probe_pixels": probe_acc["pixels"],
-    "probe_last_hidden": probe_acc["dense"],
-    "probe_gain_last_hidden_over_pixels": probe_acc["dense"] - probe_acc["pixels"],
-    "best_random10_last_hidden": best_random10_dense,
-    "cnn_minus_best_random10": cnn_an_acc - best_random10_dense,
-    "init_gap_relu_he_adam_vs_sigmoid_small_sgd": init_gap,
-    "gap_no_dropout": gap_no_dropout,
-    "gap_dropout": gap_dropout,
-    "dropout_gap_reduction": gap_no_dropout - gap_dropout,
+    "cnn_test_accuracy": cnn_runs.test_accuracy.tolist(),
+    "probe_gain_dense_over_pixels": (probe_runs.probe_dense - probe_runs.probe_pixels).tolist(),
+    "random10_gain_dense_over_pixels":
+        (probe_runs.random10_dense - probe_runs.random10_pixels).tolist(),
+    "sigmoid_minus_relu_test_acc": effect("sigmoid instead of ReLU"),
+    "small_normal_minus_he_test_acc": effect("small-normal kernels instead of He"),
+    "glorot_minus_he_test_acc": effect("Glorot kernels instead of He"),
+    "bias_0.1_minus_zero_test_acc": effect("biases 0.1 instead of 0"),
+    "bias_normal_minus_zero_test_acc": effect("biases N(0, 1) instead of 0"),
+    "adam_minus_sgd_test_acc": effect("Adam instead of SGD"),
+    "small_normal_adam_minus_sgd_test_acc":
+        (test_acc(two_changes) - test_acc("small-normal kernels instead of He")).tolist(),
+    "dropout_extra_epochs": d("epochs").tolist(),
+    "dropout_minus_none_val_acc": d("validation accuracy").tolist(),
+    "dropout_minus_none_gap": d("gap").tolist(),
+    "unit_scale_minus_raw_val_acc":
+        (scale_runs["inputs in [0, 1]"] - scale_runs["inputs in [0, 255]"]).tolist(),
 }
 claims = [
-    Claim(
-        "CNN test accuracy reaches the profile threshold",
-        "cnn_test_accuracy",
-        ">=",
-        P.min_cnn_acc,
-        reference="keras-io simple convnet: 0.992; seed stopped at 0.98 validation",
-    ),
-    Claim(
-        "Linear probe on the last hidden layer beats raw pixels",
-        "probe_gain_last_hidden_over_pixels",
-        ">",
-        0.0,
-    ),
-    Claim(
-        "Best 10 random units of the last hidden layer reach the profile threshold",
-        "best_random10_last_hidden",
-        ">",
-        P.min_random10,
-    ),
-    Claim(
-        "Best 10 random units stay below the full model on the same images",
-        "cnn_minus_best_random10",
-        ">",
-        0.0,
-    ),
-    Claim(
-        "ReLU+He+Adam beats sigmoid+small-normal+SGD by the profile margin",
-        "init_gap_relu_he_adam_vs_sigmoid_small_sgd",
-        ">=",
-        P.min_init_gap,
-    ),
-    Claim("Dropout narrows the train-validation accuracy gap", "dropout_gap_reduction", ">", 0.0),
+    Claim("CNN test accuracy reaches the profile threshold (mean over seeds)",
+          "cnn_test_accuracy", ">=", P.min_cnn_acc,
+          reference="keras-io simple convnet: 0.992; seed stopped at 0.98 validation"),
+    Claim("A linear probe reads the digit better from the dense layer than from raw pixels",
+          "probe_gain_dense_over_pixels", ">", 0.0, compares=True),
+    Claim("10 random dense units classify better than 10 random pixels",
+          "random10_gain_dense_over_pixels", ">", 0.0, compares=True),
+    Claim("Sigmoid instead of ReLU lowers test accuracy (SGD)", "sigmoid_minus_relu_test_acc",
+          "<", 0.0, compares=True),
+    Claim("Small-normal kernels instead of He lower test accuracy (SGD)",
+          "small_normal_minus_he_test_acc", "<", 0.0, compares=True),
+    Claim("With small-normal kernels, Adam reaches a higher test accuracy than SGD",
+          "small_normal_adam_minus_sgd_test_acc", ">", 0.0, compares=True),
+    Claim("Dropout needs more epochs to converge", "dropout_extra_epochs", ">", 0.0,
+          compares=True),
+    Claim("Dropout narrows the train-validation accuracy gap", "dropout_minus_none_gap",
+          "<", 0.0, compares=True),
+    Claim("Inputs scaled to [0, 1] beat raw 0-255 inputs on validation accuracy",
+          "unit_scale_minus_raw_val_acc", ">", 0.0, compares=True),
 ]
+# fmt: on
 record = report_claims("01_cnn_layer_by_layer", metrics, claims)
 
 # %% [markdown]
 # ## Takeaways
-# - Depth turns pixels into a representation in which digits are linearly separable: probe
-#   accuracy rises layer by layer, and the t-SNE maps go from a few islands to ten clusters.
-# - A handful of units from a late layer already carries most of the answer; from the pixel layer
-#   it carries almost nothing. Information is spread over many units, and becomes more explicit
-#   with depth.
-# - Initialisation is part of the model: small random weights in a deep sigmoid network kill the
-#   gradient before training starts. Glorot/He scaling (and ReLU) keep it alive.
-# - Dropout trades training accuracy for a smaller generalisation gap; scale your inputs.
+# - With batch normalisation, a warm-up and cosine learning-rate schedule and batches of 128, a
+#   small CNN passed 99% MNIST test accuracy in `cnn_epochs` epochs on a CPU, in every seed.
+# - The digit is far more linearly readable from the dense layer than from raw pixels (over
+#   seeds), and 10 random dense units carry far more than 10 random pixels (which are still
+#   well above chance).
+# - With plain SGD, sigmoid units or small-normal kernels left a 5-layer network at chance
+#   within the budget; with small-normal kernels, Adam trained it. The gradient norms at
+#   initialisation show how small the first layers' gradients start. Compare one factor at a
+#   time, over seeds, from a reference.
+# - On 3,000 images, dropout ran for more epochs and left a smaller train-validation gap, with
+#   no measurable change in validation or test accuracy. Scale your inputs.
 #
-# **Exercises.** (1) Replace `stop_at` by a longer run: does test accuracy keep rising past 99%?
-# (2) Repeat the random-units experiment with 3 and 30 units. (3) Add batch normalisation to the
-# sigmoid + small-normal network: does SGD train now?
+# **Exercises.** (1) Build the CNN without batch normalisation (`batch_norm=False`) and keep the
+# schedule: how many epochs does it need to reach 99% validation accuracy, and does it still
+# train at `cnn_learning_rate`? (2) Draw the random-unit curve with the argmax rule instead of
+# the logistic regression (`["argmax"]` in `unit_curves`): where does the gap between the two
+# rules open? (3) Add batch normalisation to the sigmoid network of section 3 (SGD): does it
+# train now? (4) Choose the learning rate for each variant of section 3 on validation, not only
+# for the reference: which conclusions change?
