@@ -62,7 +62,6 @@ def linear_probe(
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-
     from threadpoolctl import threadpool_limits
 
     _check_pairs(train_features, y_train, test_features, y_test)
