@@ -790,8 +790,10 @@ plt.show()
 # %% [markdown]
 # **What the numbers say.** The network with dropout ran for more epochs before its validation
 # loss stopped improving (the `epochs` column; the paired difference is a claim in the results
-# cell), and its generalisation gap is smaller in every seed (row *dropout minus none: gap*,
-# whole interval below zero). Its validation and test accuracy are not distinguishably
+# cell), and its generalisation gap is smaller in every seed here (row *dropout minus none:
+# gap*, whole interval below zero). That gap result is reported, not claimed: run with setup
+# seed 123 instead of 42, the same experiment gave an interval that reached zero
+# (`benchmarks/results.md`, seed robustness), so five runs do not establish it. Its validation and test accuracy are not distinguishably
 # different: both intervals include zero. Here dropout traded training accuracy for a smaller
 # gap without a measurable gain on new digits. (Both arms
 # stop early on the validation loss; the arm with dropout also adds input dropout, so two
@@ -892,8 +894,6 @@ claims = [
           "small_normal_adam_minus_sgd_test_acc", ">", 0.0, compares=True),
     Claim("Dropout needs more epochs to converge", "dropout_extra_epochs", ">", 0.0,
           compares=True),
-    Claim("Dropout narrows the train-validation accuracy gap", "dropout_minus_none_gap",
-          "<", 0.0, compares=True),
     Claim("Inputs scaled to [0, 1] beat raw 0-255 inputs on validation accuracy",
           "unit_scale_minus_raw_val_acc", ">", 0.0, compares=True),
 ]
@@ -911,8 +911,9 @@ record = report_claims("01_cnn_layer_by_layer", metrics, claims)
 #   within the budget; with small-normal kernels, Adam trained it. The gradient norms at
 #   initialisation show how small the first layers' gradients start. Compare one factor at a
 #   time, over seeds, from a reference.
-# - On 3,000 images, dropout ran for more epochs and left a smaller train-validation gap, with
-#   no measurable change in validation or test accuracy. Scale your inputs.
+# - On 3,000 images, dropout ran for more epochs; its smaller train-validation gap held here
+#   but not at every setup seed, and it made no measurable change in validation or test
+#   accuracy. Scale your inputs.
 #
 # **Exercises.** (1) Build the CNN without batch normalisation (`batch_norm=False`) and keep the
 # schedule: how many epochs does it need to reach 99% validation accuracy, and does it still
