@@ -172,3 +172,64 @@ def log_mel(y: np.ndarray, sr: int = SR, n_mels: int = 40) -> np.ndarray:
         y=wave.astype(np.float32), sr=sr, n_fft=N_FFT, hop_length=HOP, n_mels=n_mels, fmax=sr / 2
     )
     return librosa.power_to_db(mel, ref=1.0, top_db=None).T.astype(np.float32)
+
+
+def trim_and_normalise(y: np.ndarray, top_db: float = 30.0, target_rms: float = 0.05) -> np.ndarray:
+    """The speech of ``y``: leading and trailing silence trimmed, then scaled to ``target_rms``.
+
+    Silence is what ``librosa.effects.trim`` finds more than ``top_db`` below the recording's
+    loudest frame. Scaling every utterance to the same RMS removes the recording's gain, so a
+    model cannot tell speakers apart by how loud or how long-silent their recordings are.
+
+    Raises:
+        ValueError: what :func:`check_wave` refuses, a silent (all-zero) waveform, or
+            ``top_db``/``target_rms`` that are not positive.
+    """
+    import librosa
+
+    if not top_db > 0 or not target_rms > 0:
+        raise ValueError(f"top_db and target_rms must be > 0; got {top_db!r} and {target_rms!r}")
+    wave = check_wave(y)
+    check_level(wave)
+    if not np.any(wave):
+        raise ValueError("the waveform is silent (all zeros); expected a recording with speech")
+    speech, _ = librosa.effects.trim(wave, top_db=top_db, frame_length=N_FFT, hop_length=HOP)
+    return (speech * target_rms / np.sqrt(np.mean(speech**2))).astype(np.float32)
+
+
+#: The names :func:`recording_statistics` returns, in order.
+RECORDING_STATISTICS = (
+    "duration_s", "speech_s", "leading_silence_s", "trailing_silence_s", "rms_db",
+    "noise_floor_db",
+)  # fmt: skip
+
+
+def recording_statistics(y: np.ndarray, sr: int = SR, top_db: float = 30.0) -> dict[str, float]:
+    """What a recording says about its *recording*, not its voice: lengths, level, noise floor.
+
+    ``duration_s`` (the whole file), ``speech_s`` (after trimming silence as
+    :func:`trim_and_normalise` does), ``leading_silence_s``/``trailing_silence_s`` (what was
+    trimmed), ``rms_db`` (the file's RMS level, dB re full scale) and ``noise_floor_db`` (the
+    10th percentile of the frames' RMS levels, dB: the background between words).
+
+    Raises:
+        ValueError: what :func:`check_wave` refuses, a silent waveform, or a bad ``sr``.
+    """
+    import librosa
+
+    check_sr(sr)
+    wave = check_wave(y)
+    check_level(wave)
+    if not np.any(wave):
+        raise ValueError("the waveform is silent (all zeros); expected a recording")
+    _, (start, stop) = librosa.effects.trim(wave, top_db=top_db, frame_length=N_FFT, hop_length=HOP)
+    frame_rms = librosa.feature.rms(y=wave, frame_length=N_FFT, hop_length=HOP)[0]
+    to_db = lambda x: float(20 * np.log10(max(float(x), 1e-10)))  # noqa: E731
+    return {
+        "duration_s": len(wave) / sr,
+        "speech_s": (stop - start) / sr,
+        "leading_silence_s": start / sr,
+        "trailing_silence_s": (len(wave) - stop) / sr,
+        "rms_db": to_db(np.sqrt(np.mean(wave**2))),
+        "noise_floor_db": to_db(np.percentile(frame_rms, 10)),
+    }

@@ -214,7 +214,7 @@ def summary(columns: Mapping[str, Sequence[float]], level: float = LEVEL):
     """
     import pandas as pd
 
-    if not columns:
+    if len(columns) == 0:  # len(), not truth: a DataFrame (one column per entry) is welcome
         raise ValueError("summary needs at least one named list of run values")
     rows = {}
     for name, values in columns.items():

@@ -84,3 +84,58 @@ def macs_per_frame(model) -> int:
                 "cannot count; expected Dense, Conv1D, Conv2D or Conv2DTranspose layers"
             )
     return total
+
+
+def median_predict_time(model, batch: np.ndarray, repeats: int = 20) -> float:
+    """Median seconds of one *compiled* forward pass over ``batch`` (``model.predict_on_batch``).
+
+    Unlike :func:`median_batch_time`, which calls the model eagerly (Python overhead per layer,
+    a fixed cost that grows with the number of layers), this times the traced graph that
+    ``predict`` runs, after two warm-up calls that build it.
+
+    Raises:
+        ValueError: not a Keras model, ``repeats`` not a positive integer, or an empty batch.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model; got {type(model).__name__}")
+    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
+        raise ValueError(f"repeats must be an integer >= 1; got {repeats!r}")
+    if len(batch) == 0:
+        raise ValueError("batch is empty; expected at least one input to time")
+    for _ in range(2):
+        model.predict_on_batch(batch)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.predict_on_batch(batch)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def dense_macs(model) -> int:
+    """Multiply-accumulates per input example of a multilayer perceptron (biases ignored).
+
+    Each ``Dense`` layer costs its kernel's size (n inputs x m outputs). ``BatchNormalization``
+    (at inference a per-unit scale and shift, foldable into the layer before it), ``Dropout``,
+    ``Activation`` and other layers without a kernel are not counted. One MAC is two FLOPs.
+
+    Raises:
+        ValueError: not a Keras model, or a layer with a kernel that is not ``Dense`` (a
+            convolution's cost depends on its output size too: see :func:`macs_per_frame`).
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model; got {type(model).__name__}")
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            total += int(np.prod(layer.kernel.shape))
+        elif hasattr(layer, "kernel"):
+            raise ValueError(
+                f"layer {layer.name!r} ({type(layer).__name__}) has a kernel dense_macs cannot "
+                "count; expected only Dense layers with kernels"
+            )
+    return total

@@ -112,9 +112,15 @@ def plot_history(
 
 
 def plot_confusion(
-    y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str], title: str = "Confusion matrix"
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    labels: Sequence[str],
+    title: str = "Confusion matrix",
+    ax=None,
 ):
-    """A confusion matrix (counts) with scikit-learn's display.
+    """A confusion matrix (counts, with a colorbar) with scikit-learn's display.
+
+    Draws on ``ax`` when given (several matrices side by side), else on a new figure.
 
     Raises:
         ValueError: ``y_true`` and ``y_pred`` of different lengths or empty, or a number of
@@ -134,15 +140,17 @@ def plot_confusion(
             f"y_pred ({present.tolist()[:12]}); expected one name per class"
         )
 
-    fig, ax = plt.subplots(figsize=(6.5, 5.5))
-    ConfusionMatrixDisplay.from_predictions(
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 5.5))
+    display = ConfusionMatrixDisplay.from_predictions(
         y_true, y_pred, display_labels=list(labels), ax=ax, colorbar=False, xticks_rotation=45
     )
+    ax.figure.colorbar(display.im_, ax=ax, label="images (count)")
     ax.set_title(title)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
-    fig.tight_layout()
-    return fig
+    ax.figure.tight_layout()
+    return ax.figure
 
 
 def scatter_panels(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
 
@@ -119,3 +121,63 @@ def _check_scores(labels: np.ndarray, scores: np.ndarray) -> None:
         raise ValueError(f"scores have dtype {scores.dtype}; expected real numbers")
     if not np.all(np.isfinite(scores)):
         raise ValueError("scores contain NaN or infinite values; expected finite scores")
+
+
+def fold_indices(
+    speaker: np.ndarray, index: np.ndarray, heldout: Sequence[str], val_indices: int = 5
+) -> dict[str, np.ndarray]:
+    """One speaker-independent fold of FSDD: which utterances train, validate and test.
+
+    The training speakers (all but ``heldout``) give ``train`` (recording index 10-49 with the
+    default ``val_indices``), ``val`` (5-9: thresholds and early decisions) and ``seen_test``
+    (0-4: a closed-set check on voices the model trained on). ``unseen_test`` is every
+    recording of the ``heldout`` speakers, none of whom appears in the other three.
+
+    Returns:
+        Sorted index arrays ``{"train", "val", "seen_test", "unseen_test"}`` into the recordings.
+
+    Raises:
+        ValueError: arrays of different lengths, an unknown or empty ``heldout``, every speaker
+            held out, or what :func:`dl_helpers.data.recording_split` refuses.
+    """
+    from .data.splits import check_heldout, recording_split
+
+    speaker, index = np.asarray(speaker).astype(str), np.asarray(index)
+    if speaker.shape != index.shape or speaker.ndim != 1:
+        raise ValueError(
+            f"speaker {speaker.shape} and index {index.shape} must be 1-D and of one length"
+        )
+    held = check_heldout(speaker, heldout)
+    masks = recording_split(index, val_indices)
+    seen = ~np.isin(speaker, held)
+    return {
+        "train": np.flatnonzero(seen & masks["train"]),
+        "val": np.flatnonzero(seen & masks["val"]),
+        "seen_test": np.flatnonzero(seen & masks["test"]),
+        "unseen_test": np.flatnonzero(~seen),
+    }
+
+
+def fit_standardiser(features: np.ndarray, train_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each feature (last axis) over the training items only.
+
+    ``features`` is (N, ..., F): statistics pool every axis but the last, over the items
+    ``train_idx``; a feature that is constant there gets standard deviation 1. Apply them as
+    ``(features - mean) / std``: held-out items are scaled with numbers they did not shape.
+
+    Raises:
+        ValueError: ``features`` with fewer than 2 dimensions or non-finite values, or
+            ``train_idx`` empty, not integers, or outside 0 to N - 1.
+    """
+    features, train_idx = np.asarray(features, dtype=float), np.asarray(train_idx)
+    if features.ndim < 2:
+        raise ValueError(f"features must be (N, ..., F); got shape {features.shape}")
+    if train_idx.size == 0 or not np.issubdtype(train_idx.dtype, np.integer):
+        raise ValueError(f"train_idx must be a non-empty integer index array; got {train_idx!r}")
+    if train_idx.min() < 0 or train_idx.max() >= len(features):
+        raise ValueError(f"train_idx must lie in 0 to {len(features) - 1}")
+    chosen = features[train_idx].reshape(-1, features.shape[-1])
+    if not np.all(np.isfinite(chosen)):
+        raise ValueError("features of the training items contain NaN or infinite values")
+    std = chosen.std(axis=0)
+    return chosen.mean(axis=0), np.where(std > 0, std, 1.0)

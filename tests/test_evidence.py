@@ -151,3 +151,14 @@ def test_summary_table_by_hand_and_with_one_run():
 def test_summary_refuses_missing_or_non_finite_runs(columns):
     with pytest.raises(ValueError, match="summary needs|one finite value per run"):
         evidence.summary(columns)
+
+
+def test_summary_takes_a_dataframe_with_one_column_per_entry():
+    import pandas as pd
+
+    runs = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.5, 0.5, 0.5]})
+    table = evidence.summary(runs)
+    assert list(table.index) == ["a", "b"]
+    assert table.loc["a", "mean"] == pytest.approx(2.0) and table.loc["b", "n"] == 3
+    with pytest.raises(ValueError, match="summary needs"):
+        evidence.summary(pd.DataFrame())

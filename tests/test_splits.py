@@ -75,3 +75,39 @@ def test_mnist_split_is_the_shared_fixed_validation_set():
 def test_mnist_split_refuses_too_few_labels():
     with pytest.raises(ValueError, match="val_size must be an integer from 1 to 5999"):
         data.mnist_split(np.zeros(6000, int))
+
+
+# Notebook 02: the fixed CIFAR-10 split and its nested label budgets.
+def _cifar_like_labels(per_class: int = 40) -> np.ndarray:
+    return np.random.default_rng(0).permutation(np.repeat(np.arange(10), per_class))
+
+
+def test_cifar_split_sizes_and_nesting():
+    y = _cifar_like_labels()
+    split = data.cifar_split(y, val_per_class=5, train_per_class=20, labelled_per_class=8)
+    assert len(split["val"]) == 50 and len(split["train"]) == 200 and len(split["labelled"]) == 80
+    assert set(split["labelled"]) <= set(split["train"])
+    assert np.all(np.bincount(y[split["labelled"]], minlength=10) == 8)
+    small = data.first_per_class(y, split["labelled"], 3)
+    assert set(small) <= set(split["labelled"]) and np.all(np.bincount(y[small]) == 3)
+    again = data.cifar_split(y, val_per_class=5, train_per_class=20, labelled_per_class=8)
+    assert all(np.array_equal(split[k], again[k]) for k in split)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(val_per_class=0, train_per_class=5, labelled_per_class=1), "val_per_class"),
+        (dict(val_per_class=5, train_per_class=5, labelled_per_class=6), "must not exceed"),
+        (dict(val_per_class=30, train_per_class=20, labelled_per_class=1), "available samples"),
+    ],
+)
+def test_cifar_split_refuses_impossible_sizes(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        data.cifar_split(_cifar_like_labels(), **kwargs)
+
+
+def test_first_per_class_refuses_more_than_there_are():
+    y = _cifar_like_labels(4)
+    with pytest.raises(ValueError, match="indices in order"):
+        data.first_per_class(y, np.arange(len(y)), 5)

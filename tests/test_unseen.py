@@ -168,3 +168,79 @@ def test_mnist_validation_and_test_images_are_never_trained_on(mnist):
         val=_image_hashes(x_train[val]),
         test=_image_hashes(x_test),
     )
+
+
+# Notebook 06, part B: speaker verification on speaker-rotated folds. In every fold the two
+# held-out speakers are heard nowhere in training (not in training pairs, not in the validation
+# pairs that choose the threshold, not in the feature or recording-statistics standardisation),
+# and every speaker is held out exactly once.
+
+
+@pytest.fixture(scope="module")
+def verification_folds(fsdd):
+    from dl_helpers import verification
+
+    return [
+        (held, verification.fold_indices(fsdd.speaker, fsdd.index, held))
+        for _, held in data.speaker_folds(fsdd.speaker, 3)
+    ]
+
+
+def test_notebook06_every_speaker_is_unseen_exactly_once(fsdd, verification_folds):
+    held = [s for h, _ in verification_folds for s in h]
+    assert sorted(held) == sorted(set(fsdd.speaker.tolist())) and len(held) == 6
+
+
+def test_notebook06_unseen_speakers_share_nothing_with_training(fsdd, verification_folds):
+    from dl_helpers import verification
+
+    for held, idx in verification_folds:
+        trained_on = np.concatenate([idx["train"], idx["val"], idx["seen_test"]])
+        data.assert_disjoint(training_voices=set(fsdd.speaker[trained_on]), heldout=held)
+        assert set(fsdd.speaker[idx["unseen_test"]]) == set(held)
+        data.assert_disjoint(**{name: i.tolist() for name, i in idx.items()})
+        for name, seed in (("train", 1), ("val", 2)):
+            a, b, _ = verification.make_pairs(fsdd.speaker[idx[name]], 500, seed=seed)
+            paired = np.concatenate([idx[name][a], idx[name][b]])
+            data.assert_disjoint(pairs=set(fsdd.speaker[paired]), heldout=held)
+
+
+def test_notebook06_standardisation_ignores_heldout_speakers(fsdd, verification_folds):
+    from dl_helpers import verification
+
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(len(fsdd), 4, 3))
+    for _, idx in verification_folds:
+        mean, std = verification.fit_standardiser(features, idx["train"])
+        changed = features.copy()
+        others = np.concatenate([idx["unseen_test"], idx["val"], idx["seen_test"]])
+        changed[others] = 1e3
+        again = verification.fit_standardiser(changed, idx["train"])
+        np.testing.assert_array_equal(again[0], mean)
+        np.testing.assert_array_equal(again[1], std)
+
+
+# Notebook 02: the validation images choose, the pretext images carry no labels the notebook
+# reads, and neither overlaps what it is trained or scored on.
+@pytest.fixture(scope="module")
+def cifar_labels(offline_dir_module):
+    if not (offline_dir_module / "cifar10.npz").is_file():
+        pytest.skip("no offline CIFAR-10 copy")
+    (_, y_all), (_, y_test) = data.load_cifar10()
+    return y_all[:, 0], y_test[:, 0]
+
+
+@pytest.mark.parametrize("train_per_class, val_per_class", [(1300, 150), (150, 50)])
+def test_cifar_validation_and_pretext_images_are_kept_apart(cifar_labels, train_per_class,
+                                                            val_per_class):  # fmt: skip
+    y_all, _ = cifar_labels
+    split = data.cifar_split(y_all, val_per_class=val_per_class,
+                             train_per_class=train_per_class, labelled_per_class=100)  # fmt: skip
+    data.assert_disjoint(validation=split["val"], augmentation_training=split["train"])
+    data.assert_disjoint(validation=split["val"], labelled=split["labelled"],
+                         pretext_unlabelled=split["pretext"])  # fmt: skip
+    every_budget = [data.first_per_class(y_all, split["labelled"], n) for n in (10, 25, 50, 100)]
+    data.assert_disjoint(pretext_unlabelled=split["pretext"],
+                         labelled_at_any_budget=np.concatenate(every_budget))  # fmt: skip
+    # the test set is a separate array: the split indexes the training images only
+    assert max(map(max, split.values())) < len(y_all)

@@ -140,6 +140,21 @@ def speaker_folds(speakers: Sequence[str], n_folds: int) -> list[tuple[list[str]
     return folds
 
 
+def check_heldout(speaker: np.ndarray, heldout: Sequence[str]) -> list[str]:
+    """The held-out speakers, sorted, after checking they are some but not all of ``speaker``.
+
+    Raises:
+        ValueError: an empty ``heldout``, a name not among the speakers, or every speaker.
+    """
+    names = sorted(set(np.asarray(speaker).astype(str).tolist()))
+    held = sorted({str(s) for s in heldout})
+    if not held or any(s not in names for s in held):
+        raise ValueError(f"heldout must be some of {names}; got {list(heldout)}")
+    if len(held) == len(names):
+        raise ValueError("every speaker is held out; expected at least one training speaker")
+    return held
+
+
 def speaker_split(
     speaker: np.ndarray,
     index: np.ndarray,
@@ -162,12 +177,7 @@ def speaker_split(
             ``val_fraction`` outside (0, 1) or leaving no training recording.
     """
     speaker, index = np.asarray(speaker).astype(str), np.asarray(index)
-    names = sorted(set(speaker.tolist()))
-    held = sorted({str(s) for s in heldout})
-    if not held or any(s not in names for s in held):
-        raise ValueError(f"heldout must be some of {names}; got {list(heldout)}")
-    if len(held) == len(names):
-        raise ValueError("every speaker is held out; expected at least one training speaker")
+    held = check_heldout(speaker, heldout)
     if not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction}")
     rng = np.random.default_rng(seed)
@@ -242,3 +252,68 @@ def recording_split(index: np.ndarray, val_indices: int = 5) -> dict[str, np.nda
     test = is_test_index(index)
     val = ~test & (index < first_train)
     return {"train": ~test & ~val, "val": val, "test": test}
+
+
+def cifar_split(
+    labels: np.ndarray, *, val_per_class: int, train_per_class: int, labelled_per_class: int
+) -> dict[str, np.ndarray]:
+    """Notebook 02's fixed split of the CIFAR-10 training images (indices into them).
+
+    * ``"val"``: ``val_per_class`` images of every class, for every choice the notebook makes;
+    * ``"train"``: ``train_per_class`` other images of every class, the labelled training set
+      of the augmentation experiment;
+    * ``"labelled"``: the first ``labelled_per_class`` images of every class of ``"train"``, in
+      an order where the first *n* of each class are a fixed subset (see :func:`first_per_class`),
+      so that the label-budget curve's smaller sets are nested inside its larger ones;
+    * ``"pretext"``: every image in neither ``"val"`` nor ``"labelled"``: the unlabelled images
+      of the transfer experiment (their labels are never read).
+
+    The split uses :data:`SPLIT_SEED`, so every seed of a notebook sees the same images.
+
+    Raises:
+        ValueError: for labels that are not (N,) or (N, 1), counts below 1, more labelled than
+            training images per class, or a class with too few images.
+    """
+    for name, n in (("val_per_class", val_per_class), ("train_per_class", train_per_class),
+                    ("labelled_per_class", labelled_per_class)):  # fmt: skip
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{name} must be a positive integer; got {n!r}")
+    if labelled_per_class > train_per_class:
+        raise ValueError(
+            f"labelled_per_class ({labelled_per_class}) must not exceed train_per_class "
+            f"({train_per_class}): the labelled images are drawn from the training images"
+        )
+    y = np.asarray(labels)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    val = stratified_indices(y, val_per_class, seed=SPLIT_SEED)
+    train = stratified_indices(y, train_per_class, seed=SPLIT_SEED + 1, exclude=val)
+    labelled = first_per_class(y, train, labelled_per_class)
+    pretext = np.setdiff1d(np.arange(len(y)), np.concatenate([val, labelled]))
+    return {"val": val, "train": train, "labelled": labelled, "pretext": pretext}
+
+
+def first_per_class(labels: np.ndarray, order: np.ndarray, n_per_class: int) -> np.ndarray:
+    """The first ``n_per_class`` indices of every class, reading ``order`` from the start.
+
+    A smaller ``n_per_class`` gives a subset of a larger one (nested label budgets).
+
+    Raises:
+        ValueError: when a class has fewer than ``n_per_class`` indices in ``order``.
+    """
+    y = np.asarray(labels)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    order = np.asarray(order, dtype=int)
+    if isinstance(n_per_class, bool) or not isinstance(n_per_class, (int, np.integer)):
+        raise ValueError(f"n_per_class must be a positive integer; got {n_per_class!r}")
+    chosen = []
+    for cls in np.unique(y[order]):
+        members = order[y[order] == cls]
+        if not 0 < n_per_class <= len(members):
+            raise ValueError(
+                f"class {cls} has {len(members)} indices in order; {n_per_class} were requested"
+            )
+        chosen.append(members[:n_per_class])
+    picked = np.concatenate(chosen)
+    return order[np.isin(order, picked)]  # in the order given, classes interleaved
