@@ -35,6 +35,7 @@ import onednn  # noqa: E402
 import seeds  # noqa: E402
 from sections import section, split_sections, write_section  # noqa: E402
 
+from dl_helpers.config import PROFILES  # noqa: E402
 from dl_helpers.throughput import FIT_LOG_ENV, read_fit_log  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,8 +94,10 @@ def kept_rows(names: list[str], profiles: list[str], cells: int) -> list[str]:
     rows = []
     for line in OUT.read_text().splitlines():
         match = re.match(r"\| (\d\d_\w+)[^|]*\| (\w+) \|", line)
-        rerun = match and match.group(1) in names and match.group(2) in profiles
-        if match and line.count("|") == cells + 1 and not rerun:
+        if not match or match.group(2) not in PROFILES:  # rows of other tables
+            continue
+        rerun = match.group(1) in names and match.group(2) in profiles
+        if line.count("|") == cells + 1 and not rerun:
             rows.append(line)
     return rows
 
