@@ -101,7 +101,8 @@ def table(path: Path, seeds: list[int]) -> list[str]:
             cells.append(f"{found['value']:.4g} {'pass' if found['holds'] else 'FAIL'}")
             held = held and bool(found["holds"])
         lines.append(
-            f"| {claim['text']} ({claim['op']} {claim['threshold']:g}) | {' | '.join(cells)} | "
+            f"| {claim['text']} ({'' if claim.get('shown', True) else 'not shown '}"
+            f"{claim['op']} {claim['threshold']:g}) | {' | '.join(cells)} | "
             f"{'yes' if held else 'NO'} |"
         )
     return [*lines, ""]

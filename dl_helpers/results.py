@@ -42,9 +42,12 @@ class Claim:
     * ``compares=False`` (a level, e.g. accuracy >= 0.99): holds when the **mean** over the runs
       passes, and reports the 95% interval of that mean;
     * ``compares=True`` (a paired difference between two arms, e.g. gain >= 0.03): holds only
-      when the **lower end** of the 95% interval passes (the upper end, for ``<`` and ``<=``).
+      when the **lower end** of the 95% interval passes (the upper end, for ``<`` and ``<=``);
+    * ``compares=True, shown=False`` (a negative result, e.g. "A is **not shown** to beat B"):
+      holds when that same interval end does **not** pass, so the runs fail to establish the
+      comparison. It is weaker than claiming the opposite, and says so in its text.
 
-    With one run (the quick profile) both kinds are judged on that run's value.
+    With one run (the quick profile) every kind is judged on that run's value.
     """
 
     text: str
@@ -53,8 +56,14 @@ class Claim:
     threshold: float
     reference: str = ""
     compares: bool = False
+    shown: bool = True
 
     def __post_init__(self) -> None:
+        if not self.shown and not self.compares:
+            raise ValueError(
+                f"claim {self.text!r}: shown=False is for comparisons (compares=True); a level "
+                "claim states the opposite level instead"
+            )
         if self.op not in OPS:
             raise ValueError(f"unknown comparison {self.op!r}; expected one of {', '.join(OPS)}")
         try:
@@ -81,16 +90,18 @@ class Claim:
             return {**out, "value": float("nan"), "holds": False}
         if len(values) == 1:
             value = values[0]
-            return {**out, "value": value, "holds": OPS[self.op](value, float(self.threshold))}
+            passes = OPS[self.op](value, float(self.threshold))
+            return {**out, "value": value, "holds": passes if self.shown else not passes}
         interval = mean_interval(values)
         judged = interval.estimate
         if self.compares:
             judged = interval.low if self.op in (">", ">=") else interval.high
+        passes = OPS[self.op](judged, float(self.threshold))
         return {
             **out,
             "value": interval.estimate,
             "ci95": [interval.low, interval.high],
-            "holds": OPS[self.op](judged, float(self.threshold)),
+            "holds": passes if self.shown else not passes,
         }
 
     def holds(self, metrics: Mapping[str, Any]) -> bool:
@@ -241,7 +252,8 @@ def results_table(records: Sequence[Mapping[str, Any]], markdown: bool = True) -
                     claim["text"],
                     _value_cell(claim),
                     str(claim.get("n", 1)),
-                    f"{claim['op']} {_fmt(claim['threshold'])}",
+                    ("" if claim.get("shown", True) else "not shown ")
+                    + f"{claim['op']} {_fmt(claim['threshold'])}",
                     claim.get("reference") or "",
                     "pass" if claim["holds"] else "FAIL",
                     (f"{wall / 60:.1f} min" if wall else "-") if i == 0 else "",

@@ -162,3 +162,18 @@ def test_summary_takes_a_dataframe_with_one_column_per_entry():
     assert table.loc["a", "mean"] == pytest.approx(2.0) and table.loc["b", "n"] == 3
     with pytest.raises(ValueError, match="summary needs"):
         evidence.summary(pd.DataFrame())
+
+
+def test_not_shown_claim_holds_when_the_interval_does_not_establish_the_comparison():
+    claim = Claim("A is not shown to beat B", "gain", ">", 0.0, compares=True, shown=False)
+    # mean above zero, but the lower end reaches below it: not shown
+    unclear = claim.evaluate({"gain": [-0.05, 0.20, 0.10]})
+    assert unclear["value"] > 0 and unclear["ci95"][0] < 0 and unclear["holds"]
+    # a clear win is shown, so the negative claim fails
+    assert not claim.holds({"gain": [0.10, 0.11, 0.12]})
+    assert claim.holds({"gain": -0.01}) and not claim.holds({"gain": 0.01})  # one run
+
+
+def test_not_shown_is_only_for_comparisons():
+    with pytest.raises(ValueError, match="shown=False is for comparisons"):
+        Claim("level", "acc", ">=", 0.9, shown=False)

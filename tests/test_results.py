@@ -85,3 +85,11 @@ def test_results_file_records_runs_and_interval(tmp_path):
     assert acc["n"] == 1 and "ci95" not in acc
     table = results.results_table([record])
     assert "| 0.11 ± 0.025 | 3 | >= 0 |" in table and "| 0.8 | 1 | >= 0.5 |" in table
+
+
+def test_table_says_when_a_claim_is_a_not_shown_comparison(tmp_path):
+    claim = Claim("A is not shown to beat B", "gain", ">", 0.0, compares=True, shown=False)
+    record = results.report_claims("06_x", {"gain": [-0.2, 0.1, -0.05]}, [claim], profile="quick",
+                                   out_dir=tmp_path)  # fmt: skip
+    assert record["claims"][0]["shown"] is False and record["claims"][0]["holds"]
+    assert "| not shown > 0 |" in results.results_table([record], markdown=True)
