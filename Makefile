@@ -18,10 +18,15 @@ PYTEST_NB := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 
 .PHONY: run test unit lab notebooks report bench lint sync clean
 
-$(STAMP): pyproject.toml
+# On Linux x86-64 the venv gets the exact versions of requirements.lock (what the committed
+# notebooks ran with; regenerate: see the README), then this package without dependencies.
+# Elsewhere the lock's wheels may not exist: pip resolves pyproject.toml's ranges instead.
+LOCK := $(if $(filter Linux-x86_64,$(shell uname -s)-$(shell uname -m)),requirements.lock,)
+
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(if $(LOCK),$(PY) -m pip install --quiet -r $(LOCK) && $(PY) -m pip install --quiet --no-deps -e .,$(PY) -m pip install --quiet -e '.[dev]')
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -52,7 +57,7 @@ report: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
-LINTED := dl_helpers tests benchmarks notebooks
+LINTED := dl_helpers tests benchmarks notebooks tools
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
