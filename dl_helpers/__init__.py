@@ -8,8 +8,8 @@ Foundation
     checks         - argument checks that name the argument and what was expected
     config         - profiles (quick / standard / full) and seeding
     throughput     - training samples/s of every ``fit``, when $DLH_FIT_LOG is set (benchmarks)
-    session        - one notebook run: quiet logs, library versions, run clock, data sources,
-                     ``setup_notebook``
+    session        - one notebook run: ``setup_notebook`` (profile field, determinism mode,
+                     GPU strategy), quiet logs, library versions, run clock, data sources
 Data
     data           - loaders (a package): ``cards``, ``fetch`` (find, download, verify, write
                      safely), ``vision`` (MNIST, CIFAR-10), ``speech`` (FSDD and its split),
@@ -22,7 +22,8 @@ Signals and images
     images         - images as sequences of patches (notebook 05)
 Experiments
     denoising      - notebooks 03/04 (a package): ``dataset``, ``batches``, ``evaluation``
-    models         - Keras builders reused across notebooks, the ``stop_at`` callback
+    models         - Keras builders reused across notebooks, the ``stop_at`` and ``EpochLog``
+                     callbacks, ``summary_table``
     analysis       - layer activations, linear and random-unit probes, gradient norms, 2-D maps
     evidence       - repeated seeded runs, paired differences, 95% intervals, paired bootstrap
     verification   - trial pairs, equal error rate, thresholds (notebook 06)

@@ -1,4 +1,5 @@
-"""One notebook run: quiet logs, the libraries and machine it ran on, its clock and its data.
+"""One notebook run: quiet logs, profile, devices and determinism, the libraries and machine it
+ran on, its clock and its data.
 
 :func:`setup_notebook` is what a notebook's setup cell calls. What it starts (the clock) and what
 the loaders note here (where each dataset came from) is read back by
@@ -21,8 +22,9 @@ _STATE: dict = {"started": None, "sources": {}, "seed": None}
 def quiet_logging(onednn: bool = True) -> None:
     """Notebook-friendly logging: no TF C++ chatter, no absl warnings, no ANSI progress bars.
 
-    Keras progress bars are still available with ``verbose=1``; notebooks use ``verbose=2``
-    (one line per epoch) so that saved outputs stay small and readable.
+    Keras progress bars are still available with ``verbose=1``; notebooks train with
+    ``verbose=0`` and :class:`dl_helpers.models.EpochLog` (one short line per epoch) so that
+    saved outputs stay small and readable.
     """
     # 3 also hides C++ ERROR lines such as TF 2.21's harmless "NodeDef mentions attribute
     # use_unbounded_threadpool" and the INFO line "oneDNN custom operations are on"; Python
@@ -120,24 +122,140 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def setup_notebook(seed: int = 42, onednn: bool = True) -> dict[str, str]:
-    """Everything a notebook's setup cell does: quiet logs, seed, start the clock, print versions.
+DETERMINISM_ENV = "DLH_DETERMINISM"
+DETERMINISM_MODES = ("auto", "on", "off")
+AUTO = "auto"
 
-    ``onednn=False`` keeps TensorFlow's oneDNN kernels off for this run (see
-    :func:`quiet_logging`); call before TensorFlow is imported.
+
+def choose_profile(name: str | None) -> str:
+    """The setup cell's ``PROFILE`` choice: ``"auto"`` (or empty) keeps ``$DLH_PROFILE`` or
+    ``standard``; a profile name is written to ``$DLH_PROFILE`` for the rest of the run.
+
+    Raises:
+        config.UnknownProfileError: for a name that is not auto, quick, standard or full.
+    """
+    if name is None or not str(name).strip() or str(name).strip().lower() == AUTO:
+        return config.active_profile()
+    chosen = config.active_profile(str(name))
+    os.environ[config.PROFILE_ENV] = chosen
+    return chosen
+
+
+def determinism_mode(gpus: int, requested: str | None = None) -> bool:
+    """Whether TensorFlow's op determinism goes on: ``requested`` or ``$DLH_DETERMINISM``.
+
+    ``auto`` (the default) means on without a GPU and off with one: on a GPU, ops without a
+    deterministic kernel raise ``UnimplementedError`` when determinism is on, and a notebook must
+    not die for it. ``on`` forces it (reproducible GPU runs, where every op has such a kernel);
+    ``off`` turns it off everywhere.
+
+    Raises:
+        ValueError: for a mode that is not auto, on or off.
+    """
+    mode = (requested or os.environ.get(DETERMINISM_ENV) or AUTO).strip().lower()
+    if mode not in DETERMINISM_MODES:
+        raise ValueError(
+            f"determinism mode {mode!r} (argument or ${DETERMINISM_ENV}); "
+            f"expected one of {', '.join(DETERMINISM_MODES)}"
+        )
+    return gpus == 0 if mode == AUTO else mode == "on"
+
+
+def distribution_strategy(profile: str, devices: list[str] | None = None):
+    """``MirroredStrategy`` over ``devices`` (default: every GPU) for the full profile when there
+    are two or more of them, else ``None`` (TensorFlow's default, one device).
+
+    The full profile is the only one sized for a GPU; quick and standard stay on one device so
+    that their numbers do not depend on how many GPUs a machine has.
+    """
+    import tensorflow as tf
+
+    if devices is None:
+        devices = [d.name.replace("physical_device:", "") for d in
+                   tf.config.list_physical_devices("GPU")]  # fmt: skip
+    if profile != "full" or len(devices) < 2:
+        return None
+    return tf.distribute.MirroredStrategy(devices)
+
+
+def use_strategy(strategy) -> None:
+    """Make ``strategy`` the default for every model built and trained from now on (Keras
+    models pick up the strategy that is in effect when they are built)."""
+    import tensorflow as tf
+
+    tf.distribute.experimental_set_strategy(strategy)
+
+
+def _on_colab() -> bool:
+    import sys
+
+    return "google.colab" in sys.modules
+
+
+def _explain_unimplemented(shell, etype, value, tb, tb_offset=None):  # pragma: no cover - GPU
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    print(
+        f"\nThis op has no deterministic GPU kernel. Set {DETERMINISM_ENV}=auto or off "
+        f"(os.environ['{DETERMINISM_ENV}'] = 'off' before the setup cell), restart and rerun."
+    )
+
+
+def setup_notebook(
+    seed: int = 42, onednn: bool = True, profile: str | None = None,
+    determinism: str | None = None,
+) -> dict[str, str]:  # fmt: skip
+    """Everything a notebook's setup cell does: quiet logs, profile, seed, start the clock,
+    device and determinism, print versions.
+
+    ``profile``: the setup cell's ``PROFILE`` field (see :func:`choose_profile`). ``onednn=False``
+    keeps TensorFlow's oneDNN kernels off for this run (see :func:`quiet_logging`); call before
+    TensorFlow is imported. ``determinism``: see :func:`determinism_mode`. With two or more GPUs
+    the full profile trains under :func:`distribution_strategy`.
 
     Returns the versions it printed (also kept in the results file).
     """
     _STATE["started"] = time.perf_counter()
     _STATE["seed"] = seed
+    chosen = choose_profile(profile)
     quiet_logging(onednn)
-    config.seed_everything(seed)
+    import tensorflow as tf
+
+    gpus = len(tf.config.list_physical_devices("GPU"))
+    deterministic = determinism_mode(gpus, determinism)
+    config.seed_everything(seed, deterministic=deterministic)
     if os.environ.get(FIT_LOG_ENV):  # set by benchmarks/run.py only
         record_fits(os.environ[FIT_LOG_ENV])
+    strategy = distribution_strategy(chosen)
+    if strategy is not None:
+        use_strategy(strategy)
     versions = library_versions()
-    print(" | ".join(f"{k} {v}" for k, v in versions.items()))
-    print(f"profile: {config.active_profile()} | seed: {seed}")
+    print(" | ".join(f"{k} {v}" for k, v in versions.items() if k not in MACHINE_KEYS))
+    print(" | ".join(f"{k} {v}" for k, v in versions.items() if k in MACHINE_KEYS))
+    devices = f"MirroredStrategy over {gpus} GPUs" if strategy is not None else "one device"
+    mode = "on (same seed, same numbers on this machine)" if deterministic else "off"
+    print(f"profile: {chosen} | seed: {seed} | {devices} | op determinism: {mode}")
+    if deterministic and gpus:
+        _hint_on_unimplemented()
+    if not gpus and _on_colab():
+        print("No GPU: on Colab choose Runtime > Change runtime type > a GPU, then rerun.")
     return versions
+
+
+MACHINE_KEYS = ("cpus", "cpu", "threads", "onednn", "gpu")
+#: printed lines stay within this many characters: JupyterLab wraps longer ones mid-word
+LINE_WIDTH = 100
+
+
+def _hint_on_unimplemented() -> None:  # pragma: no cover - GPU only
+    try:
+        import tensorflow as tf
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None:
+            shell.set_custom_exc((tf.errors.UnimplementedError,), _explain_unimplemented)
+    except ImportError:
+        pass
 
 
 def notebook_seed() -> int:
@@ -159,8 +277,10 @@ def elapsed_since_setup() -> float | None:
 
 def record_source(dataset: str, line: str) -> None:
     """Note where ``dataset`` came from (a loader calls this once per load) and print the line."""
+    import textwrap
+
     _STATE["sources"][dataset] = line
-    print(line)
+    print(textwrap.fill(line, LINE_WIDTH, subsequent_indent="    ", break_on_hyphens=False))
 
 
 def sources() -> dict[str, str]:
