@@ -259,11 +259,18 @@ def peak_db(mag: np.ndarray) -> float:
 
 
 def players(clips: Mapping[str, np.ndarray], sr: int = audio.SR):
-    """Audio players side by side (one ``IPython.display.Audio`` per clip), labelled.
+    """Audio players side by side, labelled: one ``<audio controls src="data:...">`` per clip.
+
+    The WAV goes on the ``<audio>`` tag's own ``src``, not on a ``<source>`` child as
+    ``IPython.display.Audio`` writes it: JupyterLab's sanitizer keeps ``src`` on ``<audio>`` but
+    strips it from ``<source>`` in an untrusted notebook (one just cloned), where the players
+    would otherwise be greyed out at 0:00. Each clip is scaled to a peak of 1.
 
     Raises:
         ValueError: no clip, or a clip that :func:`dl_helpers.audio.check_wave` refuses.
     """
+    import html
+
     from IPython.display import HTML, Audio
 
     if not clips:
@@ -272,6 +279,10 @@ def players(clips: Mapping[str, np.ndarray], sr: int = audio.SR):
     for name, clip in clips.items():
         y = audio.check_wave(clip, name)
         peak = np.max(np.abs(y)) or 1.0
-        player = Audio(y / peak, rate=sr, normalize=False)
-        cells.append(f"<td style='text-align:center'><b>{name}</b><br>{player._repr_html_()}</td>")
+        src = Audio(y / peak, rate=sr, normalize=False).src_attr()  # data:audio/wav;base64,...
+        label = html.escape(str(name))
+        cells.append(
+            f"<td style='text-align:center'><b>{label}</b><br>"
+            f'<audio controls preload="metadata" title="{label}" src="{src}"></audio></td>'
+        )
     return HTML("<table><tr>" + "".join(cells) + "</tr></table>")

@@ -24,3 +24,19 @@ def test_confusion_matrix_counts_and_colorbar_on_a_given_axis():
     colorbars = [ax for ax in fig.axes if ax.get_ylabel() == "images (count)"]
     assert len(colorbars) == 1
     plt.close(fig)
+
+
+def test_players_put_the_wav_on_the_audio_tag():
+    """JupyterLab keeps ``src`` on ``<audio>`` in an untrusted notebook, not on ``<source>``."""
+    import base64
+    import re
+
+    clip = np.sin(np.linspace(0, 100, 8000)).astype("float32")
+    html = plotting.players({"noisy <in>": clip, "clean": clip})._repr_html_()
+    tags = re.findall(r"<audio ([^>]*)>", html)
+    assert len(tags) == 2 and "<source" not in html
+    src = re.search(r'src="data:audio/wav;base64,([^"]+)"', tags[0]).group(1)
+    wav = base64.b64decode(src)
+    assert wav[:4] == b"RIFF" and wav[8:12] == b"WAVE"
+    assert int.from_bytes(wav[24:28], "little") == 8000  # the sample rate
+    assert "noisy &lt;in&gt;" in html

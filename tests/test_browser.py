@@ -1,0 +1,135 @@
+"""The committed notebooks as a student first sees them: JupyterLab in headless Chromium.
+
+A fresh JupyterLab (its own config, data and runtime folders, so no notebook is trusted) opens a
+copy of notebook 03. The test checks that its audio players have a playable source and a
+duration although the notebook is untrusted, and that opening it does not mark it modified. It
+also exports the notebook with nbconvert and plays a player of the exported page.
+
+Needs Chromium and its driver (Debian: ``apt-get install chromium chromium-driver``); skipped,
+with that reason, when they are not installed. ``.ci/run`` installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "03_rnn_speech_denoising.ipynb"
+BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                if shutil.which(n)), None)  # fmt: skip
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    BROWSER is None or DRIVER is None,
+    reason="browser test needs Chromium and chromedriver "
+    "(Debian: apt-get install chromium chromium-driver)",
+)
+# resolves with the first player's duration in seconds, -1 on a media error
+DURATION_JS = """
+const done = arguments[arguments.length - 1];
+const player = document.querySelector('audio');
+if (!player) { done(null); return; }
+const players = document.querySelectorAll('audio').length;
+const report = () => done({src: (player.getAttribute('src') || '').slice(0, 30),
+                           duration: player.duration, players: players});
+if (player.readyState >= 1) { report(); return; }
+player.addEventListener('loadedmetadata', report);
+player.addEventListener('error', () => done({src: player.getAttribute('src') || '', duration: -1}));
+player.preload = 'auto';
+player.load();
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = BROWSER
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                "--window-size=1400,1000"):  # fmt: skip
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server with fresh config, data and runtime folders, serving a copy of 03."""
+    home = tmp_path_factory.mktemp("lab")
+    shutil.copy(NOTEBOOK, home / NOTEBOOK.name)
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / ".config"),
+           "JUPYTER_DATA_DIR": str(home / ".data"),
+           "JUPYTER_RUNTIME_DIR": str(home / ".run")}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={home}", "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab exited: {server.stderr.read()[-2000:]}")
+            time.sleep(0.5)
+    yield url, token, home
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def _wait(driver, condition, seconds: float = 120):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds, poll_frequency=0.5).until(condition)
+
+
+def test_players_play_in_an_untrusted_notebook_and_opening_it_changes_nothing(browser, lab):
+    url, token, home = lab
+    browser.get(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}&reset")
+    found = _wait(browser, lambda d: d.execute_script(
+        "return document.querySelectorAll('.jp-Notebook audio').length"))  # fmt: skip
+    assert found >= 3
+    info = browser.execute_async_script(DURATION_JS)
+    assert info["src"].startswith("data:audio/wav"), info
+    assert 0.2 < info["duration"] < 60, info  # a spoken digit, seconds
+    time.sleep(3)  # JupyterLab marks a notebook dirty right after it opens, if it is going to
+    assert not browser.find_elements("css selector", ".lm-TabBar-tab.jp-mod-dirty"), (
+        "opening the notebook marked it modified"
+    )
+    assert browser.execute_script(
+        "return document.querySelector('.jp-Notebook') !== null")  # fmt: skip
+
+
+def test_players_play_in_the_html_export(browser, tmp_path):
+    from nbconvert import HTMLExporter
+
+    page, _ = HTMLExporter().from_filename(str(NOTEBOOK))
+    (tmp_path / "03.html").write_text(page)
+    browser.get((tmp_path / "03.html").as_uri())
+    info = browser.execute_async_script(DURATION_JS)
+    assert info["src"].startswith("data:audio/wav") and info["players"] >= 3, info
+    assert 0.2 < info["duration"] < 60, info
