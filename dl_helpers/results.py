@@ -8,6 +8,7 @@ import json
 import math
 import operator
 import os
+import textwrap
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -167,8 +168,9 @@ def report_claims(
     folder = out_dir or results_dir(active)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{notebook}.json").write_text(json.dumps(record, indent=2) + "\n")
-    for item in checked:
-        print(f"{item['text']} ... {item['holds']}")
+    for item in checked:  # one claim per line, wrapped as JupyterLab would not break it
+        line = f"{item['text']} ... {item['holds']}"
+        print(textwrap.fill(line, session.LINE_WIDTH, subsequent_indent="    "))
     return record
 
 

@@ -113,3 +113,39 @@ def test_stop_at_stops_training():
     h = model.fit(x, y, epochs=5, verbose=0, callbacks=[models.stop_at(0.0, "accuracy")])
     assert len(h.history["loss"]) == 1
     assert isinstance(models.stop_at(0.5), keras.callbacks.Callback)
+
+
+def test_epoch_log_prints_one_short_line_per_epoch(capsys):
+    import keras
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae", "mse", "mape"])
+    x = np.ones((16, 3), "float32")
+    model.fit(x, x[:, :1], validation_data=(x, x[:, :1]), epochs=2, verbose=0,
+              callbacks=[models.EpochLog(width=60)])  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("epoch 1/2 ") and "val_mae" in "".join(lines)
+    assert sum(line.startswith("epoch ") for line in lines) == 2
+    assert all(len(line) <= 60 for line in lines) and len(lines) > 2  # wrapped, not cut
+    assert not any(line.rstrip().endswith(("mae", "mse", "mape", "loss")) for line in lines)
+
+
+def test_epoch_log_refuses_a_narrow_width():
+    with pytest.raises(ValueError, match="width"):
+        models.EpochLog(width=10)
+
+
+def test_summary_table_counts_parameters():
+    model = models.build_mnist_cnn(batch_norm=True)
+    table = models.summary_table(model)
+    assert table.loc["total", "parameters"] == model.count_params() == 57050
+    assert table.loc["total", "trainable"] == 56826  # batch norm's moving statistics excluded
+    assert table.loc["conv1_linear", "output shape"] == "(batch, 26, 26, 16)"
+    assert table["parameters"].iloc[:-1].sum() == model.count_params()
+
+
+def test_summary_table_refuses_an_unbuilt_model():
+    import keras
+
+    with pytest.raises(ValueError, match="not built"):
+        models.summary_table(keras.Sequential([keras.layers.Dense(2)]))

@@ -99,7 +99,7 @@ def test_cifar_split_sizes_and_nesting():
     [
         (dict(val_per_class=0, train_per_class=5, labelled_per_class=1), "val_per_class"),
         (dict(val_per_class=5, train_per_class=5, labelled_per_class=6), "must not exceed"),
-        (dict(val_per_class=30, train_per_class=20, labelled_per_class=1), "available samples"),
+        (dict(val_per_class=30, train_per_class=20, labelled_per_class=1), "needs all 50,000"),
     ],
 )
 def test_cifar_split_refuses_impossible_sizes(kwargs, match):

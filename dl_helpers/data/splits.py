@@ -272,7 +272,8 @@ def cifar_split(
 
     Raises:
         ValueError: for labels that are not (N,) or (N, 1), counts below 1, more labelled than
-            training images per class, or a class with too few images.
+            training images per class, or a class with too few images (the message says that
+            the full profile needs the 50,000-image download, not the offline subset).
     """
     for name, n in (("val_per_class", val_per_class), ("train_per_class", train_per_class),
                     ("labelled_per_class", labelled_per_class)):  # fmt: skip
@@ -286,6 +287,16 @@ def cifar_split(
     y = np.asarray(labels)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
+    smallest = int(np.bincount(y.astype(int)).min()) if len(y) else 0
+    if val_per_class + train_per_class > smallest:
+        raise ValueError(
+            f"the split needs {val_per_class} + {train_per_class} images per class and the "
+            f"smallest class has {smallest}. CIFAR-10 has 5,000 training images per class; the "
+            "offline copy in $DL_HELPERS_DATA holds a 14,910-image subset, enough for the quick "
+            "and standard profiles only. The full profile needs all 50,000: unset "
+            "DL_HELPERS_DATA (or move its cifar10.npz away) and load_cifar10() downloads and "
+            "verifies the canonical archive (about 163 MB)."
+        )
     val = stratified_indices(y, val_per_class, seed=SPLIT_SEED)
     train = stratified_indices(y, train_per_class, seed=SPLIT_SEED + 1, exclude=val)
     labelled = first_per_class(y, train, labelled_per_class)
