@@ -1,5 +1,9 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -35,7 +39,8 @@ if "google.colab" in sys.modules and importlib.util.find_spec("dl_helpers") is N
 
 from dl_helpers import config, session
 
-versions = session.setup_notebook(seed=42)
+PROFILE = "auto"  # @param ["auto", "quick", "standard", "full"]
+versions = session.setup_notebook(seed=42, profile=PROFILE)
 
 import time
 
@@ -56,6 +61,8 @@ from dl_helpers.results import Claim, report_claims
 # `standard` (the default) repeats every experiment over `n_seeds` seeds on a laptop CPU;
 # `full` uses larger sizes for a GPU. The `min_*` rows are the thresholds the results cell
 # checks.
+# Choose the profile with `PROFILE` in the setup cell (a drop-down on Colab): `auto` keeps
+# `$DLH_PROFILE` when it is set, else `standard`. The setup cell prints the one in use.
 
 # %%
 # fmt: off
@@ -173,7 +180,7 @@ def build_cnn(steps: int) -> keras.Model:
 
 
 # %%
-build_cnn(steps=100).summary(print_fn=print)  # print_fn=print: plain text in the saved notebook
+models.summary_table(build_cnn(steps=100))  # layers, output shapes, parameters
 
 # %%
 cnns, cnn_histories = {}, {}
@@ -189,8 +196,11 @@ def train_cnn(seed: int) -> dict[str, float]:
         validation_data=(x_val, y_val),
         epochs=P.cnn_epochs,
         batch_size=P.cnn_batch,
-        verbose=2,
-        callbacks=[keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)],
+        verbose=0,
+        callbacks=[
+            keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True),
+            models.EpochLog(),  # one short line per epoch
+        ],
     )
     cnns[seed], cnn_histories[seed] = cnn, history.history
     return {

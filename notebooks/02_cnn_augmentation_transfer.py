@@ -1,5 +1,9 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -37,7 +41,8 @@ if "google.colab" in sys.modules and importlib.util.find_spec("dl_helpers") is N
 
 from dl_helpers import config, session
 
-versions = session.setup_notebook(seed=42)
+PROFILE = "auto"  # @param ["auto", "quick", "standard", "full"]
+versions = session.setup_notebook(seed=42, profile=PROFILE)
 
 import keras
 import matplotlib.pyplot as plt
@@ -47,7 +52,7 @@ import tensorflow as tf
 from keras import layers
 from sklearn.metrics import recall_score
 
-from dl_helpers import data, evidence, plotting
+from dl_helpers import data, evidence, models, plotting
 from dl_helpers.results import Claim, report_claims
 
 # %% [markdown]
@@ -64,6 +69,8 @@ from dl_helpers.results import Claim, report_claims
 # steps of every run on few labels, whatever their number, in `small_rounds` rounds (Keras
 # "epochs" of equal length, one log line each). The `min_*` rows are the thresholds
 # the results cell checks; `quick` only checks that nothing is broken.
+# Choose the profile with `PROFILE` in the setup cell (a drop-down on Colab): `auto` keeps
+# `$DLH_PROFILE` when it is set, else `standard`. The setup cell prints the one in use.
 
 # %%
 # fmt: off
@@ -155,7 +162,7 @@ plt.show()
 # therefore ends settled rather than at a noisy snapshot, and it is scored at its last epoch
 # (nothing is picked on the test set). Batch norm, the number of epochs and the pretraining
 # length were chosen on validation; no dropout, momentum 0.9 and the cosine schedule come from
-# earlier drafts and were not re-validated: [`02_design_notes.md`](02_design_notes.md).
+# earlier drafts and were not re-validated: [`02_design_notes.md`](https://github.com/deep-learning-projects/deep-learning-projects/blob/main/notebooks/02_design_notes.md).
 #
 # Images are scaled to [0, 1] *inside* the model, so every pipeline feeds raw uint8 images. The
 # `tf.data` pipeline caches the arrays, shuffles every epoch with the run's seed, batches,
@@ -196,14 +203,14 @@ def train(model, train_ds, epochs, val_ds=None, callbacks=(), steps_per_epoch=No
     model.compile(optimizer=keras.optimizers.Adam(schedule),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])  # fmt: skip
     # shuffle=False: the tf.data pipeline already reshuffles every epoch
-    log = 2 if val_ds is not None else 0  # one line per epoch where there are curves to show
+    log = [models.EpochLog()] if val_ds is not None else []  # one line per epoch with curves
     return model.fit(train_ds, validation_data=val_ds, epochs=epochs, shuffle=False,
-                     steps_per_epoch=steps_per_epoch, callbacks=list(callbacks),
-                     verbose=log).history  # fmt: skip
+                     steps_per_epoch=steps_per_epoch, callbacks=[*callbacks, *log],
+                     verbose=0).history  # fmt: skip
 
 
 # %%
-build_cnn().summary(print_fn=print)  # plain text, no colour codes in the saved notebook
+models.summary_table(build_cnn())  # layers, output shapes, parameters
 
 # %% [markdown]
 # **The honest gap.** Keras's `accuracy` during `fit` is measured on the batches as trained:
@@ -308,8 +315,8 @@ plt.show()
 # %% [markdown]
 # **Budget.** Measured on a 2-core CPU (benchmarks, seed 7): one augmentation run (13,000
 # images, 20 epochs) takes 65 to 80 s, so the nine runs (three arms, three seeds) are about 10
-# of this notebook's 15 minutes (14.9 for the committed run, 14.4 and 15.7 at two other setup
-# seeds); the two pretraining runs and the 48 short runs on few labels share the rest. That is over the 10-minute aim. The experiment was shrunk before any
+# of this notebook's 15 minutes (13.3 for the committed run; 14.4 and 15.7 at two other setup
+# seeds, in the seed-robustness benchmark); the two pretraining runs and the 48 short runs on few labels share the rest. That is over the 10-minute aim. The experiment was shrunk before any
 # run was dropped: 13,000 of CIFAR-10's 50,000 training images, 10 pretext epochs (validation
 # preferred 40), 240 steps per run on few labels. The first seed also records validation and
 # clean training accuracy after every epoch, for the curves; the other seeds only record their

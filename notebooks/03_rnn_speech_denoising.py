@@ -1,5 +1,9 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -34,7 +38,8 @@ if "google.colab" in sys.modules and importlib.util.find_spec("dl_helpers") is N
 
 from dl_helpers import config, session
 
-versions = session.setup_notebook(seed=42)
+PROFILE = "auto"  # @param ["auto", "quick", "standard", "full"]
+versions = session.setup_notebook(seed=42, profile=PROFILE)
 
 import time
 
@@ -45,7 +50,7 @@ import pandas as pd
 from IPython.display import display
 from keras import layers
 
-from dl_helpers import audio, data, denoising, evidence, noise, plotting
+from dl_helpers import audio, data, denoising, evidence, models, noise, plotting
 from dl_helpers.results import Claim, report_claims
 
 # %% [markdown]
@@ -59,6 +64,8 @@ from dl_helpers.results import Claim, report_claims
 # with that noise only, at the four test SNRs). The `min_*` rows are the thresholds the results cell checks:
 # a comparison must clear zero with its whole interval; the oracle-fraction bar (0.6) is the one
 # the previous version of this notebook used.
+# Choose the profile with `PROFILE` in the setup cell (a drop-down on Colab): `auto` keeps
+# `$DLH_PROFILE` when it is set, else `standard`. The setup cell prints the one in use.
 
 # %%
 # fmt: off
@@ -218,7 +225,7 @@ bi_params = build_masker(P.lstm_units).count_params()
 forward_units = min(range(8, 8 * P.lstm_units), key=lambda u: abs(forward_params(u) - bi_params))
 print(f"bidirectional, {P.lstm_units} units per direction: {bi_params:,} parameters")
 print(f"forward-only, {forward_units} units: {forward_params(forward_units):,} parameters")
-build_masker(P.lstm_units).summary(print_fn=print)  # plain text, no colour codes when saved
+models.summary_table(build_masker(P.lstm_units))  # layers, output shapes, parameters
 
 # %% [markdown]
 # ## Floor, baseline, ceiling, and how we score them
@@ -318,20 +325,20 @@ def train_networks(k: int) -> tuple[dict[str, keras.Model], dict]:
         "forward LSTM": (lambda: build_masker(forward_units, bidirectional=False), folds[k]),
         f"BiLSTM without {P.unseen_noise}": (lambda: build_masker(P.lstm_units), deaf_folds[k]),
     }
-    models, histories = {}, {}
+    nets, histories = {}, {}
     for name, (build, fold) in arms.items():
         config.seed_everything(fold_seeds[k])
-        models[name] = build()
-        histories[name] = train(models[name], name, fold, fold_seeds[k])
-    return models, histories
+        nets[name] = build()
+        histories[name] = train(nets[name], name, fold, fold_seeds[k])
+    return nets, histories
 
 
 # %%
-def all_masks(models: dict, split: denoising.Split, ss_settings: dict) -> dict:
+def all_masks(nets: dict, split: denoising.Split, ss_settings: dict) -> dict:
     return {
         "floor: noisy input": None,
         "spectral subtraction": denoising.spectral_subtraction_masks(split, **ss_settings),
-        **{name: masks_of(model, split) for name, model in models.items()},
+        **{name: masks_of(model, split) for name, model in nets.items()},
         "ceiling: oracle mask": denoising.oracle_masks(split),
     }
 
@@ -339,12 +346,12 @@ def all_masks(models: dict, split: denoising.Split, ss_settings: dict) -> dict:
 # %%
 for k, fold in enumerate(folds):
     print(f"fold {k + 1}: held-out speakers {', '.join(fold.test_speakers)}")
-    models, fold_histories = train_networks(k)
+    nets, fold_histories = train_networks(k)
     histories.append(fold_histories["BiLSTM"])
     ss_settings = tune_spectral_subtraction(fold.val)
     print(f"  spectral subtraction settings chosen on validation: {ss_settings}")
     methods, strings = (
-        all_masks(models, fold.test, ss_settings),
+        all_masks(nets, fold.test, ss_settings),
         denoising.perceptual_strings(fold.test),
     )
     for name, masks in methods.items():
@@ -352,10 +359,10 @@ for k, fold in enumerate(folds):
         if name in PERCEPTUAL:
             scores = denoising.perceptual_scores(fold.test, masks, name, strings)
             perceptual.append(scores.assign(fold=k + 1))
-    for name, masks in all_masks({"BiLSTM": models["BiLSTM"]}, fold.seen, ss_settings).items():
+    for name, masks in all_masks({"BiLSTM": nets["BiLSTM"]}, fold.seen, ss_settings).items():
         seen_rows.append(denoising.evaluate(fold.seen, masks, name).assign(fold=k + 1))
     unseen_test = unseen_folds[k].test
-    for name, masks in all_masks(models, unseen_test, ss_settings).items():
+    for name, masks in all_masks(nets, unseen_test, ss_settings).items():
         unseen_rows.append(denoising.evaluate(unseen_test, masks, name).assign(fold=k + 1))
     if k == 0:
         example_masks, example_methods = methods, list(methods)

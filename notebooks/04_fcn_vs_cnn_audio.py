@@ -1,5 +1,9 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -34,7 +38,8 @@ if "google.colab" in sys.modules and importlib.util.find_spec("dl_helpers") is N
 
 from dl_helpers import config, session
 
-versions = session.setup_notebook(seed=42)
+PROFILE = "auto"  # @param ["auto", "quick", "standard", "full"]
+versions = session.setup_notebook(seed=42, profile=PROFILE)
 
 import time
 
@@ -56,6 +61,8 @@ from dl_helpers.results import Claim, report_claims
 # `cnn_channels`: channels of every CNN layer; `max_epochs` / `patience`: training stops when the
 # validation loss has not improved for `patience` epochs and keeps the best epoch. `cont_*`: the
 # continuation model of part 2. The `min_*` rows are the thresholds the results cell checks.
+# Choose the profile with `PROFILE` in the setup cell (a drop-down on Colab): `auto` keeps
+# `$DLH_PROFILE` when it is set, else `standard`. The setup cell prints the one in use.
 
 # %%
 # fmt: off

@@ -1,5 +1,9 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -34,7 +38,8 @@ if "google.colab" in sys.modules and importlib.util.find_spec("dl_helpers") is N
 
 from dl_helpers import config, session
 
-versions = session.setup_notebook(seed=42)
+PROFILE = "auto"  # @param ["auto", "quick", "standard", "full"]
+versions = session.setup_notebook(seed=42, profile=PROFILE)
 
 import keras
 import matplotlib.pyplot as plt
@@ -52,6 +57,8 @@ from dl_helpers.results import Claim, report_claims
 # `standard` (the default) repeats the experiment over `n_seeds` seeds on a laptop CPU;
 # `full` uses the larger sizes for a GPU. The `min_*` rows are the thresholds the results cell
 # checks.
+# Choose the profile with `PROFILE` in the setup cell (a drop-down on Colab): `auto` keeps
+# `$DLH_PROFILE` when it is set, else `standard`. The setup cell prints the one in use.
 
 # %%
 # fmt: off
@@ -203,9 +210,9 @@ def train_generator() -> tuple[keras.Model, dict]:
     steps = P.max_epochs * int(np.ceil(len(seq_train) / P.batch_size))  # training steps in all
     model = build_generator(seq_train.shape[2], P.lstm_units, steps)
     stop = keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
-    history = model.fit(seq_train[:, :-1], seq_train[:, 1:], epochs=P.max_epochs, verbose=2,
+    history = model.fit(seq_train[:, :-1], seq_train[:, 1:], epochs=P.max_epochs, verbose=0,
                         validation_data=(seq_val[:, :-1], seq_val[:, 1:]),
-                        batch_size=P.batch_size, callbacks=[stop])  # fmt: skip
+                        batch_size=P.batch_size, callbacks=[stop, models.EpochLog()])  # fmt: skip
     return model, history.history
 
 
@@ -344,7 +351,6 @@ def run(seed: int) -> dict[str, float]:
     chosen = images.from_patches(complete(generator, seq_test, half=8, threshold=tau))
     probs = generator.predict(seq_test[:, :-1], batch_size=P.predict_batch, verbose=0)
     trained[seed] = (generator, judge, greedy, history)
-    # fmt: off
     return {
         "epochs": len(history["loss"]), "bits_model": bits_per_pixel(probs[:, 7:], seq_test[:, 8:]),
         "threshold": tau, "acc_original": accuracy(judge, x_test),
@@ -356,8 +362,7 @@ def run(seed: int) -> dict[str, float]:
         "agree_completion": np.mean(bottom(chosen) == bottom(x_test)),
         "agree_nearest_neighbour": np.mean(bottom(nn_completion) == bottom(x_test)),
         "agree_greedy_whole_image": np.mean(greedy == x_test),
-    }
-    # fmt: on
+    }  # fmt: skip
 
 
 # %%

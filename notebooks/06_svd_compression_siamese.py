@@ -1,5 +1,9 @@
 # ---
 # jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -37,7 +41,8 @@ if "google.colab" in sys.modules and importlib.util.find_spec("dl_helpers") is N
 
 from dl_helpers import config, session
 
-versions = session.setup_notebook(seed=42)
+PROFILE = "auto"  # @param ["auto", "quick", "standard", "full"]
+versions = session.setup_notebook(seed=42, profile=PROFILE)
 
 import keras
 import matplotlib.pyplot as plt
@@ -72,9 +77,11 @@ from dl_helpers.results import Claim, report_claims
 # (4,000 pairs × 6 epochs at about 2,500 pairs/s, then scoring and the baseline) takes about
 # 15 s; 3 folds × 2 seeds, about 1.5 min. With imports, features, timing and t-SNE (a 2-D map
 # of the embeddings, defined in Part B), measured outside the notebook: 8.4 and 9.2 minutes
-# on a CPU shared with another job, 4.8 minutes alone (the committed run). A first version (5 base epochs, 6,000 pairs × 8 epochs) took 12.3 minutes; it was
+# on a CPU shared with another job, 4.6 minutes alone (the committed run). A first version (5 base epochs, 6,000 pairs × 8 epochs) took 12.3 minutes; it was
 # shrunk (fewer epochs and pairs) rather than dropping seeds or folds. The seed project's
 # network had 1,024-unit layers (`full`).
+# Choose the profile with `PROFILE` in the setup cell (a drop-down on Colab): `auto` keeps
+# `$DLH_PROFILE` when it is set, else `standard`. The setup cell prints the one in use.
 
 # %%
 # fmt: off

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -128,3 +129,38 @@ def test_saved_logs_are_merged_streams(path):
             assert not (first == second and first.startswith("stream")), (
                 f"cell {cell.get('id')} has consecutive {names} stream outputs: run make notebooks"
             )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_colab_metadata_and_profile_field(path):
+    """Colab opens the notebook asking for a GPU, and the setup cell has a profile field."""
+    meta = json.loads(path.read_text())["metadata"]
+    assert meta["accelerator"] == "GPU" and "colab" in meta
+    setup = next(_source(c) for c in _cells(path) if c["cell_type"] == "code")
+    assert 'PROFILE = "auto"  # @param ["auto", "quick", "standard", "full"]' in setup
+    assert "setup_notebook(seed=42, profile=PROFILE)" in setup
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_links_resolve_on_colab(path):
+    """A relative link to another file of the repository does not resolve on Colab."""
+    for cell in _cells(path):
+        if cell["cell_type"] == "markdown":
+            for target in re.findall(r"\]\(([^)#]+)\)", _source(cell)):
+                assert target.startswith(("http://", "https://")), f"relative link {target}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_empty_outputs_or_long_log_lines(path):
+    """No blank output (Keras's rich summary leaves one) and epoch/claim lines within 100
+    characters (JupyterLab wraps longer lines mid-number)."""
+    for cell in _cells(path):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if data and set(data) <= {"text/plain", "text/html"}:
+                plain = "".join(data.get("text/plain", ""))
+                html = re.sub(r"<[^>]+>", "", "".join(data.get("text/html", "")))
+                assert (plain + html).strip(), f"empty output in cell {cell.get('id')}"
+            for line in "".join(output.get("text", "")).splitlines():
+                if line.startswith("epoch ") or line.endswith(("... True", "... False")):
+                    assert len(line) <= 100, line
