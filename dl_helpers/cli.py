@@ -38,38 +38,23 @@ def notebooks(root: Path, names: list[str] | None = None) -> list[Path]:
     return found
 
 
-def kernel_manager_class():
-    """Kernels that talk over IPC sockets in a private temporary folder (POSIX), not TCP.
-
-    A kernel on TCP without encryption prints "[IPKernelApp] WARNING | Kernel is running over
-    TCP without encryption" for every notebook; over IPC nothing listens on a port and nothing
-    is printed. The sockets go to a temporary folder removed when the process exits, never to
-    the working directory. Windows has no IPC transport and keeps TCP.
-    """
-    from jupyter_client.manager import KernelManager
-
-    if os.name != "posix":
-        return KernelManager
-
-    class IPCKernelManager(KernelManager):
-        def __init__(self, **kwargs):
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", str(Path(_socket_dir()) / "kernel"))
-            super().__init__(**kwargs)
-
-    return IPCKernelManager
+#: Arguments for every headless kernel. A local kernel talks to its client over TCP on
+#: 127.0.0.1 with signed messages, as under any Jupyter server; ipykernel still logs "Kernel is
+#: running over TCP without encryption" at WARNING for each notebook, so the kernel app logs
+#: errors only. (IPC sockets would avoid the message, but with them nbclient's per-cell timeout
+#: never fired: a stuck cell would hang `make run`; tests/test_cli.py checks the timeout.)
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
 
-_SOCKETS: list = []
+def client(nb, path: Path, timeout: int):
+    """An ``nbclient.NotebookClient`` for ``nb`` (run in ``path``'s folder), ``timeout`` seconds
+    per cell, without timestamps (committed notebooks stay free of them), quiet kernel logs."""
+    from nbclient import NotebookClient
 
-
-def _socket_dir() -> str:
-    """One temporary folder per process for kernel sockets, deleted at exit."""
-    import tempfile
-
-    if not _SOCKETS:
-        _SOCKETS.append(tempfile.TemporaryDirectory(prefix="dlh-kernels-"))
-    return _SOCKETS[0].name
+    return NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", extra_arguments=KERNEL_ARGS,
+        resources={"metadata": {"path": str(path.parent)}}, record_timing=False,
+    )  # fmt: skip
 
 
 def merge_streams(nb):
@@ -100,27 +85,22 @@ def merge_streams(nb):
 def execute(path: Path, out: Path, profile: str, timeout: int = 3600) -> tuple[bool, float, str]:
     """Execute one notebook top to bottom with the given profile; save it to ``out``."""
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
     os.environ[config.PROFILE_ENV] = profile
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,  # keeps committed notebooks free of timestamps
-        kernel_manager_class=kernel_manager_class(),
-    )
+    runner = client(nb, path, timeout)
     started = time.perf_counter()
     message = ""
     ok = True
     try:
-        client.execute()
+        runner.execute()
     except CellExecutionError as error:
         ok = False
         message = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
+    except (CellTimeoutError, DeadKernelError) as error:  # not CellExecutionErrors
+        ok = False
+        message = f"{type(error).__name__}: {str(error).strip().splitlines()[0]}"
     elapsed = time.perf_counter() - started
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(merge_streams(nb), out)

@@ -122,13 +122,14 @@ def test_set_repo_url_rewrites_notebooks_and_their_twins(tmp_path, monkeypatch, 
     assert "in 4 files" in capsys.readouterr().out
 
 
-def test_headless_runs_use_quiet_ipc_kernels(tmp_path, monkeypatch, capfd):
-    import os
+def test_headless_runs_are_quiet_and_time_out(tmp_path, monkeypatch, capfd):
+    """No "running over TCP without encryption" line per notebook, nothing written beside the
+    notebook, and a cell past the time limit stops the run with a message (it hung with IPC
+    kernels)."""
+    import time
 
     import nbformat
 
-    if os.name != "posix":
-        pytest.skip("IPC kernels are POSIX-only; Windows keeps TCP")
     monkeypatch.chdir(tmp_path)
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
@@ -137,4 +138,10 @@ def test_headless_runs_use_quiet_ipc_kernels(tmp_path, monkeypatch, capfd):
     assert ok, message
     assert nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs[0]["text"] == "42\n"
     assert "over TCP without encryption" not in capfd.readouterr().err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.ipynb", "out.ipynb"]  # no sockets
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.ipynb", "out.ipynb"]
+    nb.cells = [nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
+    nbformat.write(nb, tmp_path / "slow.ipynb")
+    started = time.perf_counter()
+    ok, _, message = cli.execute(tmp_path / "slow.ipynb", tmp_path / "out.ipynb", "quick", 3)
+    assert not ok and "CellTimeoutError" in message
+    assert time.perf_counter() - started < 45
