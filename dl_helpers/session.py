@@ -122,6 +122,10 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+#: the keys of :func:`library_versions` that describe the machine (printed on their own line)
+MACHINE_KEYS = ("cpus", "cpu", "threads", "onednn", "gpu")
+#: printed lines stay within this many characters: JupyterLab wraps longer ones mid-word
+LINE_WIDTH = 100
 DETERMINISM_ENV = "DLH_DETERMINISM"
 DETERMINISM_MODES = ("auto", "on", "off")
 AUTO = "auto"
@@ -239,11 +243,6 @@ def setup_notebook(
     if not gpus and _on_colab():
         print("No GPU: on Colab choose Runtime > Change runtime type > a GPU, then rerun.")
     return versions
-
-
-MACHINE_KEYS = ("cpus", "cpu", "threads", "onednn", "gpu")
-#: printed lines stay within this many characters: JupyterLab wraps longer ones mid-word
-LINE_WIDTH = 100
 
 
 def _hint_on_unimplemented() -> None:  # pragma: no cover - GPU only

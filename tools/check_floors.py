@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             )
     verdict = "PASS" if ok else "FAIL"
     report = [f"floor check: {verdict} (Python {sys.version.split()[0]})", *log]
+    # no machine paths in what is printed and recorded
+    report = [line.replace(str(venv), "<venv>").replace(sys.executable, "python")
+              .replace(str(ROOT), ".") for line in report]  # fmt: skip
     print("\n".join(report))
     if args.record:
         args.record.write_text(
