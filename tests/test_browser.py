@@ -57,8 +57,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def browser():
+def _chromium():
+    """A headless Chromium driven by Selenium through the system's chromedriver."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -69,6 +69,12 @@ def browser():
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.set_script_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = _chromium()
     yield driver
     driver.quit()
 
@@ -142,12 +148,17 @@ def test_opening_a_notebook_does_not_mark_it_modified(browser, lab, path):
     assert not _dirty(browser), f"opening {path.name} marked it modified"
 
 
-def test_players_play_in_the_html_export(browser, tmp_path):
+def test_players_play_in_the_html_export(tmp_path):
     from nbconvert import HTMLExporter
 
     page, _ = HTMLExporter().from_filename(str(NOTEBOOK))
     (tmp_path / "03.html").write_text(page)
-    browser.get((tmp_path / "03.html").as_uri())
-    info = browser.execute_async_script(DURATION_JS)
+    own = _chromium()  # a browser of its own: leaving a JupyterLab page can be held up
+    try:
+        own.get((tmp_path / "03.html").as_uri())
+        _wait(own, lambda d: d.execute_script("return document.querySelectorAll('audio').length"))
+        info = own.execute_async_script(DURATION_JS)
+    finally:
+        own.quit()
     assert info["src"].startswith("data:audio/wav") and info["players"] >= 3, info
     assert 0.2 < info["duration"] < 60, info
