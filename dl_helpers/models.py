@@ -12,6 +12,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from . import session
 from .checks import check_count
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
@@ -211,7 +212,7 @@ class EpochLog(keras.callbacks.Callback):
         ValueError: when ``width`` is under 40 characters.
     """
 
-    def __init__(self, width: int = 100) -> None:
+    def __init__(self, width: int = session.LINE_WIDTH) -> None:
         super().__init__()
         check_count(width, "width", minimum=40)
         self.width = int(width)
@@ -223,7 +224,6 @@ class EpochLog(keras.callbacks.Callback):
         self._started = time.perf_counter()
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        import textwrap
         import time
 
         total = self.params.get("epochs") if self.params else None
@@ -231,8 +231,7 @@ class EpochLog(keras.callbacks.Callback):
         # a no-break space keeps each name beside its value when the line is wrapped
         body = ", ".join(f"{k}\xa0{float(v):.4g}" for k, v in (logs or {}).items()
                          if k != "learning_rate")  # fmt: skip
-        line = textwrap.fill(f"{head} {body}", self.width, subsequent_indent="    ")
-        print(line.replace("\xa0", " "))
+        print(session.wrapped(f"{head} {body}", self.width).replace("\xa0", " "))
 
 
 def summary_table(model: keras.Model):
@@ -259,10 +258,14 @@ def summary_table(model: keras.Model):
             "layer": layer.name, "type": type(layer).__name__,
             "output shape": str(shape).replace("None", "batch") if shape else "?",
             "parameters": int(layer.count_params()),
-            "trainable": int(sum(int(np.prod(w.shape)) for w in layer.trainable_weights)),
+            "trainable": _size(layer.trainable_weights),
         })  # fmt: skip
     table = pd.DataFrame(rows).set_index("layer")
-    trainable = int(sum(int(np.prod(w.shape)) for w in model.trainable_weights))
-    table.loc["total"] = {"type": "", "output shape": "", "trainable": trainable,
-                          "parameters": int(model.count_params())}  # fmt: skip
+    table.loc["total"] = {"type": "", "output shape": "", "parameters": int(model.count_params()),
+                          "trainable": _size(model.trainable_weights)}  # fmt: skip
     return table
+
+
+def _size(weights) -> int:
+    """How many numbers ``weights`` (a list of Keras variables) hold in all."""
+    return int(sum(int(np.prod(w.shape)) for w in weights))

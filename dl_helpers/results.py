@@ -8,7 +8,6 @@ import json
 import math
 import operator
 import os
-import textwrap
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -168,9 +167,8 @@ def report_claims(
     folder = out_dir or results_dir(active)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{notebook}.json").write_text(json.dumps(record, indent=2) + "\n")
-    for item in checked:  # one claim per line, wrapped as JupyterLab would not break it
-        line = f"{item['text']} ... {item['holds']}"
-        print(textwrap.fill(line, session.LINE_WIDTH, subsequent_indent="    "))
+    for item in checked:  # one claim per line (wrapped when long)
+        print(session.wrapped(f"{item['text']} ... {item['holds']}"))
     return record
 
 

@@ -274,12 +274,19 @@ def elapsed_since_setup() -> float | None:
     return None if started is None else time.perf_counter() - started
 
 
-def record_source(dataset: str, line: str) -> None:
-    """Note where ``dataset`` came from (a loader calls this once per load) and print the line."""
+def wrapped(line: str, width: int = LINE_WIDTH, break_on_hyphens: bool = True) -> str:
+    """``line`` broken into lines of at most ``width`` characters (at spaces, and after hyphens
+    unless ``break_on_hyphens=False``), continuation lines indented: what notebooks print, so
+    that JupyterLab never breaks a line inside a number."""
     import textwrap
 
+    return textwrap.fill(line, width, subsequent_indent="    ", break_on_hyphens=break_on_hyphens)
+
+
+def record_source(dataset: str, line: str) -> None:
+    """Note where ``dataset`` came from (a loader calls this once per load) and print the line."""
     _STATE["sources"][dataset] = line
-    print(textwrap.fill(line, LINE_WIDTH, subsequent_indent="    ", break_on_hyphens=False))
+    print(wrapped(line, break_on_hyphens=False))  # keeps file names whole
 
 
 def sources() -> dict[str, str]:
