@@ -268,6 +268,12 @@ def main() -> int:
         type=int,
         help="only run the --only notebooks' standard profile at these setup seeds",
     )
+    parser.add_argument(
+        "--reuse-seed-runs",
+        action="store_true",
+        help="with --seeds: keep a seed's results file in build/bench/seeds/ that is newer than "
+        "its notebook instead of running it again",
+    )
     args = parser.parse_args()
     if args.onednn:
         write_section(onednn.TITLE, onednn.rows())
@@ -277,7 +283,10 @@ def main() -> int:
         from dl_helpers.cli import notebooks
 
         paths = notebooks(ROOT, args.only)
-        write_section(seeds.TITLE, seeds.section(paths, args.seeds, section(seeds.TITLE)))
+        write_section(
+            seeds.TITLE,
+            seeds.section(paths, args.seeds, section(seeds.TITLE), reuse=args.reuse_seed_runs),
+        )
         print(f"wrote the '{seeds.TITLE}' section of {OUT.relative_to(ROOT)}")
         return 0
 

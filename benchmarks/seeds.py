@@ -43,33 +43,42 @@ def literal_reseeds(path: Path) -> int:
     return len(LITERAL_RESEED.findall(_code(json.loads(path.read_text())))) - 1
 
 
-def run_at_seed(path: Path, seed: int) -> dict:
-    """Execute a copy of ``path`` with its setup seed replaced; return its results record."""
+def run_at_seed(path: Path, seed: int, reuse: bool = False) -> dict:
+    """Execute a copy of ``path`` with its setup seed replaced; return its results record.
+
+    With ``reuse``, the results of an earlier run at this seed are returned instead, when that
+    run's copy of the notebook has the same code (prose edits since do not count).
+    """
     from dl_helpers import cli
 
     folder = ROOT / "build" / "bench" / "seeds" / str(seed)
+    result = folder / "results" / "standard" / f"{path.stem}.json"
+    copy = folder / path.name
     nb = json.loads(path.read_text())
     for cell in nb["cells"]:
         text = "".join(cell["source"])
         if cell["cell_type"] == "code" and SETUP_SEED.search(text):
             cell["source"] = SETUP_SEED.sub(f"setup_notebook(seed={seed}", text)
+    if reuse and result.exists() and copy.exists():
+        if _code(json.loads(copy.read_text())) == _code(nb):
+            print(f"{path.stem} seed {seed}: reusing {result.relative_to(ROOT)} (same code)")
+            return json.loads(result.read_text())
     folder.mkdir(parents=True, exist_ok=True)
-    copy = folder / path.name
+    result.unlink(missing_ok=True)  # a failed run must not leave an older run's results
     copy.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     os.environ["DLH_RESULTS_DIR"] = str(folder / "results")
     ok, seconds, message = cli.execute(copy, copy, "standard")
     print(
         f"{path.stem} seed {seed}: {'ok' if ok else 'FAILED ' + message} ({seconds / 60:.1f} min)"
     )
-    result = folder / "results" / "standard" / f"{path.stem}.json"
     return json.loads(result.read_text()) if result.exists() else {"claims": [], "failed": message}
 
 
-def table(path: Path, seeds: list[int]) -> list[str]:
+def table(path: Path, seeds: list[int], reuse: bool = False) -> list[str]:
     """The notebook's subsection: one row per claim, one column per seed, and all-seeds verdict."""
     base = committed_seed(path)
     committed = json.loads((ROOT / "results" / "standard" / f"{path.stem}.json").read_text())
-    records = {base: committed, **{s: run_at_seed(path, s) for s in seeds if s != base}}
+    records = {base: committed, **{s: run_at_seed(path, s, reuse) for s in seeds if s != base}}
     order = [base] + [s for s in seeds if s != base]
     header = " | ".join(f"seed {s}{' (committed)' if s == base else ''}" for s in order)
     lines = [
@@ -108,13 +117,15 @@ def table(path: Path, seeds: list[int]) -> list[str]:
     return [*lines, ""]
 
 
-def section(paths: list[Path], seeds: list[int], previous: list[str]) -> list[str]:
+def section(
+    paths: list[Path], seeds: list[int], previous: list[str], reuse: bool = False
+) -> list[str]:
     """The whole section: these notebooks' tables, and earlier tables of the others kept."""
     from sections import split_sections
 
     _, kept = split_sections("\n".join(previous[1:]), level="### ")
     for path in paths:
-        kept[path.stem] = table(path, seeds)
+        kept[path.stem] = table(path, seeds, reuse)
     lines = [
         "",
         "Each notebook's standard profile at other setup seeds (`make bench "

@@ -8,6 +8,8 @@ Foundation
     checks         - argument checks that name the argument and what was expected
     config         - profiles (quick / standard / full) and seeding
     throughput     - training samples/s of every ``fit``, when $DLH_FIT_LOG is set (benchmarks)
+    reuse          - a solutions notebook runs its main notebook's own definitions
+                     (``from_notebook``: functions, the profile table), nothing copied
     session        - one notebook run: ``setup_notebook`` (profile field, determinism mode,
                      GPU strategy), quiet logs, library versions, run clock, data sources
 Data

@@ -31,8 +31,12 @@ def _root() -> Path:
 
 
 def notebooks(root: Path, names: list[str] | None = None) -> list[Path]:
-    """The notebooks to run: all of ``notebooks/*.ipynb``, or those whose name contains a filter."""
-    found = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    """The notebooks to run: every main notebook (``notebooks/NN_*.ipynb``), each followed by its
+    solutions notebook (``notebooks/solutions/NN_*_solutions.ipynb``), or those whose name
+    contains a filter."""
+    mains = (root / "notebooks").glob("[0-9][0-9]_*.ipynb")
+    solutions = (root / "notebooks" / "solutions").glob("[0-9][0-9]_*_solutions.ipynb")
+    found = sorted([*mains, *solutions], key=lambda p: p.stem)
     if names:
         found = [p for p in found if any(n in p.stem for n in names)]
     return found
@@ -173,7 +177,7 @@ def readme_section(root: Path) -> str:
     for r in records:
         by_machine.setdefault(_machine(r["versions"]), []).append(r["notebook"][:2])
     machines = [
-        m if len(by_machine) == 1 else f"{m} ({', '.join(sorted(nbs))})"
+        m if len(by_machine) == 1 else f"{m} ({', '.join(sorted(set(nbs)))})"
         for m, nbs in sorted(by_machine.items())
     ]
     versions = sorted(

@@ -58,6 +58,20 @@ def test_run_with_no_notebooks_is_not_an_error(tmp_path, monkeypatch, capsys):
     assert "nothing to run" in capsys.readouterr().out
 
 
+def test_solutions_run_right_after_their_main_notebook(tmp_path):
+    for name in ("notebooks/02_b.ipynb", "notebooks/01_a.ipynb",
+                 "notebooks/solutions/01_a_solutions.ipynb",
+                 "notebooks/solutions/02_b_solutions.ipynb", "notebooks/solutions/notes.ipynb",
+                 "notebooks/scratch.ipynb"):  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    found = [p.relative_to(tmp_path / "notebooks").as_posix() for p in cli.notebooks(tmp_path)]
+    assert found == ["01_a.ipynb", "solutions/01_a_solutions.ipynb", "02_b.ipynb",
+                     "solutions/02_b_solutions.ipynb"]  # fmt: skip
+    only = cli.notebooks(tmp_path, ["02_b_solutions"])
+    assert [p.name for p in only] == ["02_b_solutions.ipynb"]
+
+
 def test_paths_outside_the_repository_are_shown_whole(tmp_path):
     assert cli._shown(ROOT / "build" / "x.ipynb", ROOT) == "build/x.ipynb"
     assert cli._shown(tmp_path / "x.ipynb", ROOT) == str(tmp_path / "x.ipynb")
