@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import linecache
 import symtable
 import urllib.request
 from collections.abc import MutableMapping, Sequence
@@ -141,6 +142,9 @@ def from_notebook(
             f"{notebook}'s {sorted(names)} read {sorted(missing)}: define them in this notebook "
             "first"
         )
-    code = "\n\n".join(segments)
-    exec(compile(code, f"<{notebook}>", "exec"), namespace)  # noqa: S102 - the repository's own code
+    code = "\n\n".join(segments) + "\n"
+    # a source "file" for inspect and AutoGraph (tf.data.map, tf.function read the source)
+    filename = f"<notebooks/{notebook}.py: {', '.join(sorted(brought))}>"
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - the repository's own code
     return sorted(brought)

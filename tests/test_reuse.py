@@ -117,11 +117,29 @@ def test_every_solutions_notebook_reuses_names_its_main_notebook_defines():
     solutions = sorted((root / "notebooks" / "solutions").glob("[0-9][0-9]_*_solutions.py"))
     calls = 0
     for path in solutions:
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        lists = {  # names = ["a", "b"] at the top level, passed on by name
+            node.targets[0].id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+        }
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "from_notebook":
                 notebook = ast.literal_eval(node.args[0])
-                names = ast.literal_eval(node.args[1])
+                names_node = node.args[1]
+                if isinstance(names_node, ast.Name):
+                    names_node = lists[names_node.id]
+                names = ast.literal_eval(names_node)
                 assert notebook == path.stem.removesuffix("_solutions"), path.name
                 reuse.top_level_statements(reuse.notebook_source(notebook, root), names)
                 calls += 1
     assert calls >= len(solutions)
+
+
+def test_reused_functions_have_source_for_inspect_and_autograph(repo):
+    import inspect
+
+    namespace: dict = {"SCALE": 3}
+    reuse.from_notebook("99_demo", ["double"], namespace, root=repo)
+    source = inspect.getsource(namespace["double"])
+    assert source.startswith("def double(x):") and "return 2 * x * SCALE / 3" in source
