@@ -6,7 +6,7 @@
 #   make report   regenerate the README results table from results/standard/
 #   make bench    timing, memory and throughput benchmarks -> benchmarks/results.md (BENCH_ARGS="--only 01")
 #   make lint     ruff check + ruff format --check over the package, tests, benchmarks and notebooks
-#   make sync     bring each notebook and its py:percent twin (notebooks/NN_name.py) in step (jupytext)
+#   make sync     bring each notebook (solutions too) and its py:percent twin (NN_name.py) in step
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -64,7 +64,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check $(LINTED)
 
 sync: $(STAMP)
-	$(VENV)/bin/jupytext --sync notebooks/[0-9][0-9]_*.ipynb
+	$(VENV)/bin/jupytext --sync notebooks/[0-9][0-9]_*.ipynb notebooks/solutions/[0-9][0-9]_*.ipynb
 
 clean:
 	rm -rf build results/quick

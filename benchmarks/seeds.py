@@ -30,6 +30,16 @@ def _code(nb: dict) -> str:
     return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
 
 
+def _same_program(a: str, b: str) -> bool:
+    """Whether two notebooks' code is the same program: comments and layout aside."""
+    import ast
+
+    try:
+        return ast.dump(ast.parse(a)) == ast.dump(ast.parse(b))
+    except SyntaxError:  # IPython magics: compare the text
+        return a == b
+
+
 def committed_seed(path: Path) -> int:
     """The seed in a notebook's setup cell."""
     match = SETUP_SEED.search(_code(json.loads(path.read_text())))
@@ -47,7 +57,8 @@ def run_at_seed(path: Path, seed: int, reuse: bool = False) -> dict:
     """Execute a copy of ``path`` with its setup seed replaced; return its results record.
 
     With ``reuse``, the results of an earlier run at this seed are returned instead, when that
-    run's copy of the notebook has the same code (prose edits since do not count).
+    run's copy of the notebook has the same code (prose, comments and layout edits since do not
+    count).
     """
     from dl_helpers import cli
 
@@ -60,7 +71,7 @@ def run_at_seed(path: Path, seed: int, reuse: bool = False) -> dict:
         if cell["cell_type"] == "code" and SETUP_SEED.search(text):
             cell["source"] = SETUP_SEED.sub(f"setup_notebook(seed={seed}", text)
     if reuse and result.exists() and copy.exists():
-        if _code(json.loads(copy.read_text())) == _code(nb):
+        if _same_program(_code(json.loads(copy.read_text())), _code(nb)):
             print(f"{path.stem} seed {seed}: reusing {result.relative_to(ROOT)} (same code)")
             return json.loads(result.read_text())
     folder.mkdir(parents=True, exist_ok=True)

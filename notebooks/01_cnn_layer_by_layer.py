@@ -932,3 +932,8 @@ record = report_claims("01_cnn_layer_by_layer", metrics, claims)
 # rules open? (3) Add batch normalisation to the sigmoid network of section 3 (SGD): does it
 # train now? (4) Choose the learning rate for each variant of section 3 on validation, not only
 # for the reference: which conclusions change?
+#
+# **Solutions.** Worked, executed solutions to every exercise:
+# [solutions/01_cnn_layer_by_layer_solutions.ipynb](solutions/01_cnn_layer_by_layer_solutions.ipynb) in JupyterLab, or
+# [open it in Colab](https://colab.research.google.com/github/deep-learning-projects/deep-learning-projects/blob/main/notebooks/solutions/01_cnn_layer_by_layer_solutions.ipynb).
+# Try each exercise before reading its solution.

@@ -772,3 +772,8 @@ record = report_claims("02_cnn_augmentation_transfer", metrics, claims)
 # wider do the transfer intervals get, and does the claim still hold? (3) Add a random 6/9-style
 # label-changing transformation (flip top to bottom) to recipe (b): does it help or hurt, with an
 # interval?
+#
+# **Solutions.** Worked, executed solutions to every exercise:
+# [solutions/02_cnn_augmentation_transfer_solutions.ipynb](solutions/02_cnn_augmentation_transfer_solutions.ipynb) in JupyterLab, or
+# [open it in Colab](https://colab.research.google.com/github/deep-learning-projects/deep-learning-projects/blob/main/notebooks/solutions/02_cnn_augmentation_transfer_solutions.ipynb).
+# Try each exercise before reading its solution.

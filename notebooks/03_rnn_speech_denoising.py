@@ -668,3 +668,8 @@ record = report_claims("03_rnn_speech_denoising", metrics, claims)
 # more seeds per fold (`evidence.derive_seeds`) for the bidirectional comparison: how much do
 # the differences vary between seeds of one fold, compared with between folds? Why are nine runs
 # on three folds not nine independent ones?
+#
+# **Solutions.** Worked, executed solutions to every exercise:
+# [solutions/03_rnn_speech_denoising_solutions.ipynb](solutions/03_rnn_speech_denoising_solutions.ipynb) in JupyterLab, or
+# [open it in Colab](https://colab.research.google.com/github/deep-learning-projects/deep-learning-projects/blob/main/notebooks/solutions/03_rnn_speech_denoising_solutions.ipynb).
+# Try each exercise before reading its solution.

@@ -614,3 +614,8 @@ record = report_claims("05_rnn_pixel_generation", metrics, claims)
 # its log-probabilities); does the judge read it correctly more often than the greedy one?
 # (4) For the completions that change class, does the top-half classifier also get those
 # digits wrong? (5) Extend `thresholds` below 0.3: where does the judge's accuracy peak?
+#
+# **Solutions.** Worked, executed solutions to every exercise:
+# [solutions/05_rnn_pixel_generation_solutions.ipynb](solutions/05_rnn_pixel_generation_solutions.ipynb) in JupyterLab, or
+# [open it in Colab](https://colab.research.google.com/github/deep-learning-projects/deep-learning-projects/blob/main/notebooks/solutions/05_rnn_pixel_generation_solutions.ipynb).
+# Try each exercise before reading its solution.

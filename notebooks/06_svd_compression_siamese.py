@@ -963,3 +963,8 @@ record = report_claims("06_svd_compression_siamese", metrics, claims)
 # speakers: hold out one of each fold's four training speakers as an inner validation speaker.
 # (3) Hold out one speaker instead of two (six folds, five training speakers): does the
 # unseen-speaker AUC rise, and does its interval clear the baseline's?
+#
+# **Solutions.** Worked, executed solutions to every exercise:
+# [solutions/06_svd_compression_siamese_solutions.ipynb](solutions/06_svd_compression_siamese_solutions.ipynb) in JupyterLab, or
+# [open it in Colab](https://colab.research.google.com/github/deep-learning-projects/deep-learning-projects/blob/main/notebooks/solutions/06_svd_compression_siamese_solutions.ipynb).
+# Try each exercise before reading its solution.

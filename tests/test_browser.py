@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted([*(ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"),
+                    *(ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb")])  # fmt: skip
 WITH_PLAYERS = [p for p in NOTEBOOKS if "<audio" in p.read_text()]
 NOTEBOOK = ROOT / "notebooks" / "03_rnn_speech_denoising.ipynb"  # exported to HTML
 BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
@@ -79,13 +80,20 @@ def browser():
     driver.quit()
 
 
+def _served(path: Path) -> str:
+    """Where JupyterLab serves a notebook: its path below ``notebooks/``."""
+    return path.relative_to(ROOT / "notebooks").as_posix()
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server with fresh config, data and runtime folders (so no notebook is
     trusted), serving copies of the notebooks."""
     home = tmp_path_factory.mktemp("lab")
-    for path in NOTEBOOKS:
-        shutil.copy(path, home / path.name)
+    for path in NOTEBOOKS:  # the repository's layout, so that links between notebooks resolve
+        copy = home / _served(path)
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy(path, copy)
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / ".config"),
            "JUPYTER_DATA_DIR": str(home / ".data"),
@@ -133,7 +141,7 @@ def _dirty(driver) -> bool:
 
 @pytest.mark.parametrize("path", WITH_PLAYERS, ids=lambda p: p.stem)
 def test_players_play_in_an_untrusted_notebook(browser, lab, path):
-    _open(browser, lab, path.name)
+    _open(browser, lab, _served(path))
     found = _wait(browser, lambda d: d.execute_script(
         "return document.querySelectorAll('.jp-Notebook audio').length"))  # fmt: skip
     assert found >= 2
@@ -144,8 +152,8 @@ def test_players_play_in_an_untrusted_notebook(browser, lab, path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_opening_a_notebook_does_not_mark_it_modified(browser, lab, path):
-    _open(browser, lab, path.name)
-    assert not _dirty(browser), f"opening {path.name} marked it modified"
+    _open(browser, lab, _served(path))
+    assert not _dirty(browser), f"opening {_served(path)} marked it modified"
 
 
 def test_players_play_in_the_html_export(tmp_path):
