@@ -56,8 +56,8 @@ from dl_helpers.results import Claim, report_claims
 # The main notebook's profile table `P` is reused as is
 # (`reuse.from_notebook("03_rnn_speech_denoising", ["SIZES", "P"], globals())`; its fold count and
 # batch size are used here); this notebook's own sizes are in `S`. They are smaller than the main
-# notebook's, so that 27 networks train in a few minutes on a laptop CPU: `n_train` and `n_test`
-# recordings per fold (main notebook: 1,000 and 200), `lstm_units` per direction (64), at most
+# notebook's, so that 27 networks train in about 5 minutes on 2 CPU cores (the committed run,
+# on a machine shared with other runs, took 8): `n_train` and `n_test` recordings per fold (main notebook: 1,000 and 200), `lstm_units` per direction (64), at most
 # `max_epochs` epochs (40) and early stopping after `patience` epochs without improvement (4).
 # `n_folds` of the three folds are used (one in `quick`) and exercise 4 trains `n_seeds` seeds per
 # fold. The seen-speaker set is not used here, so `n_seen` is tiny. `min_hum_gain_db` is the
@@ -117,7 +117,9 @@ print(f"BiLSTM, {S.lstm_units} units per direction: {bi_params:,} parameters; "
 # epochs, early stopping on the validation loss, the best epoch's weights kept), with this
 # notebook's epoch budget; one line per network. `wrap` lets exercise 3 change the targets.
 # `masks_on` is the main notebook's `masks_of` in a single batch (one graph to build instead of
-# two: faster on a CPU). `gap_table` shows paired per-fold differences with their 95% interval.
+# two: faster on a CPU). `gap_table` shows paired per-fold differences with their 95% interval
+# (here and below: the Student-t interval of the mean over the n folds' paired differences;
+# n = 3 in the standard profile, so each interval is wide).
 
 # %%
 def fit(model, fold, seed, label, wrap=lambda batches: batches) -> dict:
@@ -275,13 +277,16 @@ plt.show()
 # some of a noise it never met; trained with hum, the same network gains 4.13 dB. The paired
 # difference, +1.46 dB [0.01, 2.91], is positive in every fold (0.91 to 2.07 dB) and its interval
 # only just clears zero. On the one clip pictured, both networks shut the lowest bins (below about
-# 60 Hz), where brown noise, which both heard, also has most of its power, which may be why the
-# network without hum is not helpless; above that the two masks look much alike. Spectral
-# subtraction, which estimates a steady noise from the clip itself and never trained on anything,
-# gains 5.44 dB on hum, more than either network at this small training budget (first figure: its
-# lead is largest at -5 dB input and gone at +10 dB), and the oracle mask 9.70 dB. The main
-# notebook's babble experiment (larger sizes) points the same way: a noise left out of training is
-# removed less.
+# 60 Hz); one possible cause of the network without hum not being helpless is that brown noise,
+# which both heard, also has most of its power there (not tested; one clip is no measurement).
+# Above that the two masks look much alike on this clip. Spectral subtraction, which estimates a
+# steady noise from the clip itself and never trained on anything, gains 5.44 dB on hum on
+# average, more than either network in folds 1 and 3 but not in fold 2 (4.29 dB against the
+# hum-trained BiLSTM's 4.64 dB); we computed no interval for this comparison, so it is not shown
+# to hold in general (first figure, all folds pooled: its lead is largest at -5 dB input and gone
+# at +10 dB). The oracle mask gains 9.70 dB. The main notebook's babble experiment (larger sizes;
+# main notebook, not printed here) points the same way: a noise left out of training is removed
+# less.
 
 # %% [markdown]
 # ## Exercise 2 · MSE on log magnitudes
@@ -295,8 +300,9 @@ plt.show()
 # \varepsilon)\big)^2$ counts *relative* errors, so quiet cells (consonants, the tails of
 # vowels) count as much as loud ones. $\varepsilon = 10^{-3}$ keeps the log finite in silent
 # cells; it is about the 10th percentile of the clean magnitudes, some 70 dB below the loudest
-# cells at the mixtures' RMS of 0.05. Same network, initial weights, batches and epoch budget;
-# only the loss changes, and each network's best epoch is chosen on its own validation loss.
+# cells at the mixtures' RMS of 0.05 (not computed in this notebook). Same network, initial
+# weights, batches and epoch budget; only the loss changes, and each network's best epoch is
+# chosen on its own validation loss.
 #
 # "Scores better": SNR and SI-SDR improvement per clip. "Sounds better" needs listeners; we use
 # the two measures built to predict them, STOI (intelligibility) and PESQ (quality), on strings
@@ -366,14 +372,16 @@ plotting.players({"noisy": pairs.noisy[i],
 # %% [markdown]
 # **Answer.** On the scores, the magnitude loss wins: SNR improvement 4.23 dB against 1.56 dB,
 # a paired difference of -2.67 dB [-4.69, -0.65]. On SI-SDR, which forgives a wrong overall
-# level, the gap shrinks to -0.82 dB [-2.03, 0.39] and its interval includes zero: part of what
-# the log loss loses on SNR is level, not shape. On the two measures that model listeners, the
-# log loss is ahead in every fold, STOI +0.012 [-0.010, 0.033] and PESQ +0.10 [-0.005, 0.21]
+# level, the gap shrinks to -0.82 dB [-2.03, 0.39] and its interval includes zero, so a
+# difference on SI-SDR is not shown. One possible cause of the smaller gap: part of what the log
+# loss loses on SNR is overall level, not shape (not tested). On the two measures that model
+# listeners, the log loss is ahead in every fold, STOI +0.012 [-0.010, 0.033] and PESQ +0.10
+# [-0.005, 0.21]
 # (noisy input: 0.742 and 1.82), but neither interval clears zero, so "the log loss sounds
-# better" is a tendency here, not shown with three folds. This is the expected trade: SNR is a
-# ratio of powers, dominated by the loud cells that the magnitude loss weights; PESQ, like the
-# ear, works on compressed loudness, where quiet cells count more. The players let you judge one
-# clip yourself.
+# better" is a tendency here, not shown with three folds. One possible cause of this pattern
+# (not tested): SNR is a ratio of powers, dominated by the loud cells that the magnitude loss
+# weights; PESQ, like the ear, works on compressed loudness, where quiet cells count more. The
+# players let you judge one clip yourself.
 
 # %% [markdown]
 # ## Exercise 3 · A loss on the mask
@@ -464,10 +472,11 @@ plt.show()
 # **Answer.** The mask loss does what it is asked: its masks are closer to the oracle mask
 # (mask MSE 0.103 against 0.185; paired difference -0.082 [-0.113, -0.051], every fold). But it
 # denoises worse: SNR improvement 2.85 dB against 4.23 dB, -1.38 dB [-1.94, -0.81], and SI-SDR
-# -1.22 dB [-1.95, -0.49], lower in every fold. The mask loss spends as much effort on a quiet
-# cell as on a loud one, while the output's SNR depends on the loud cells; the magnitude loss
-# weights each mask error by the cell's noisy power, which is what the SNR of the output feels.
-# Neither network learns the oracle's confident masks: in the histogram the oracle piles up near
+# -1.22 dB [-1.95, -0.49], lower in every fold. One possible cause (not tested): the mask loss
+# spends as much effort on a quiet cell as on a loud one, while the output's SNR depends on the
+# loud cells; the magnitude loss weights each mask error by the cell's noisy power, which is what
+# the SNR of the output feels. Neither network learns the oracle's confident masks: in the
+# histogram (fold 1's held-out clips only) the oracle piles up near
 # 0 and 1, while both networks keep their masks between about 0.02 and 0.97, the mask loss
 # mostly above 0.1. (All at this small training budget; the ordering could change with longer
 # training, which we did not test.)
@@ -537,26 +546,30 @@ plt.show()
 # fold they vary little: the pooled within-fold SD is 0.037 dB. The fold means (0.31, 0.37 and
 # 0.18 dB) vary more: SD 0.098 dB, about 2.6 times as much. At this seed, which speakers are
 # held out matters more than the initial weights and batch order. Each SD rests on very few
-# values, so the ratio is itself rough: re-running this notebook at setup seeds 7 and 123 gave
-# within / between SDs of 0.150 / 0.047 dB and 0.089 / 0.080 dB. Seeds and folds both move the
-# difference, by amounts of the same order.
+# values, so the ratio is itself rough: re-running this notebook at setup seeds 7 and 123 (not
+# printed here) gave within / between SDs of 0.150 / 0.047 dB and 0.089 / 0.080 dB, so at
+# those seeds the seeds varied as much as or more than the folds. Seeds and folds both move the
+# difference, by amounts of the same order; which dominates is not settled by these runs.
 #
 # The nine runs are not nine independent samples of "new speakers": the three runs of a fold
 # share their training speakers, their training clips and their test clips, and differ only in
 # the seed. Whatever makes a fold easy or hard for the bidirectional model is in all three of its
 # runs. Treated as nine independent runs, the interval is 0.284 dB [0.214, 0.354]; with the fold
-# as the unit (three fold means, each averaging its seeds) it is 0.284 dB [0.041, 0.527], almost
-# four times as wide, and that is the honest one for a claim about new speakers. Extra seeds
+# as the unit (three fold means, each averaging its seeds) it is 0.284 dB [0.041, 0.527], about
+# 3.5 times as wide, and that is the honest one for a claim about new speakers. Extra seeds
 # make each fold mean more precise, but they cannot average away the fold-to-fold variation,
 # which a new set of speakers brings; narrowing the interval for new speakers needs more folds,
-# that is more speakers. At this smaller size (32 units,
-# 180 training clips, 10 epochs) the fold interval clears zero at this seed; the main notebook's
-# larger networks did not show the difference, so this is not a claim about that setting.
+# that is more speakers. At this smaller size (32 units, 180 training clips, 10 epochs) the fold
+# interval clears zero at this setup seed; the main notebook's larger networks did not show the
+# difference (main notebook, not printed here), so this is not a claim about that setting. The
+# two networks also differ in more than direction: the forward LSTM has 56 units to match the
+# parameter count (74,329 against 74,689).
 
 # %% [markdown]
 # ## Results
 # The claims this notebook checks. Each fold is one paired run (in `quick`, one fold, judged on
-# its value). Exercise 4 is a measurement of spread and makes no claim.
+# its value). Exercise 4 is a measurement of spread and makes no claim. The same claims held at
+# setup seeds 7 and 123 (benchmarks/results.md).
 
 # %%
 # NBVAL_CHECK_OUTPUT
