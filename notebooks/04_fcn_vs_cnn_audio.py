@@ -669,3 +669,8 @@ record = report_claims("04_fcn_vs_cnn_audio", metrics, claims)
 # 1 bin tall (time-only convolutions): what is lost? (3) Continue from a quarter instead of a
 # half. (4) Replace the continuation model's squared error by an absolute error: are the
 # predictions less smooth?
+#
+# **Solutions.** Worked, executed solutions to every exercise:
+# [solutions/04_fcn_vs_cnn_audio_solutions.ipynb](solutions/04_fcn_vs_cnn_audio_solutions.ipynb) in JupyterLab, or
+# [open it in Colab](https://colab.research.google.com/github/deep-learning-projects/deep-learning-projects/blob/main/notebooks/solutions/04_fcn_vs_cnn_audio_solutions.ipynb).
+# Try each exercise before reading its solution.

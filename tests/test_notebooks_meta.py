@@ -43,16 +43,9 @@ def test_notebook_shape(path):
         assert cells[-1]["cell_type"] == "markdown" and "Takeaways" in _source(cells[-1])
 
 
-#: main notebooks whose worked solutions are not written yet (remove a name when they are)
-WITHOUT_SOLUTIONS = {"04_fcn_vs_cnn_audio"}
-
-
 def test_every_main_notebook_has_its_solutions():
     """One solutions notebook per main notebook, named after it, and none without one."""
-    expected = [p.stem + "_solutions" for p in MAIN if p.stem not in WITHOUT_SOLUTIONS]
-    assert [p.stem for p in SOLUTIONS] == expected
-    main_names = {p.stem for p in MAIN}
-    assert WITHOUT_SOLUTIONS <= main_names, "WITHOUT_SOLUTIONS names a notebook that is gone"
+    assert [p.stem for p in SOLUTIONS] == [p.stem + "_solutions" for p in MAIN]
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
