@@ -56,8 +56,9 @@ from dl_helpers.results import Claim, report_claims
 # The main notebook's profile table `P` is reused as is
 # (`reuse.from_notebook("03_rnn_speech_denoising", ["SIZES", "P"], globals())`; its fold count and
 # batch size are used here); this notebook's own sizes are in `S`. They are smaller than the main
-# notebook's, so that 27 networks train in about 5 minutes on 2 CPU cores (the committed run,
-# on a machine shared with other runs, took 8): `n_train` and `n_test` recordings per fold (main notebook: 1,000 and 200), `lstm_units` per direction (64), at most
+# notebook's, so that 27 networks train in a few minutes on 2 CPU cores (the committed run of
+# the whole notebook took 3.4 minutes): `n_train` and `n_test` recordings per fold (main
+# notebook: 1,000 and 200), `lstm_units` per direction (64), at most
 # `max_epochs` epochs (40) and early stopping after `patience` epochs without improvement (4).
 # `n_folds` of the three folds are used (one in `quick`) and exercise 4 trains `n_seeds` seeds per
 # fold. The seen-speaker set is not used here, so `n_seen` is tiny. `min_hum_gain_db` is the

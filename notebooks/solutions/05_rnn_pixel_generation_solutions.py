@@ -266,7 +266,7 @@ plt.show()
 # interval -0.020 to 0.004). A better likelihood was not shown to buy a more legible greedy
 # completion here. What else changed with the cut: 28 recurrent steps instead of 16, about 10%
 # fewer weights (58,652 against 65,393: the narrower input and output layers) and the training
-# time, longer for rows in every seed (45 s against 33 s on average; no interval is printed for
+# time, longer for rows in every seed (18 s against 11 s on average; no interval is printed for
 # that difference, and wall-clock times are rough). The gain in bits may come from any of these,
 # not only from the cut itself (not tested).
 
