@@ -127,13 +127,22 @@ seeds = evidence.derive_seeds(SEED, P.n_seeds)
 # **test** digits, scored once per final model.
 
 # %%
-(x_all, y_all), (x_te, y_te) = data.load_mnist()
-train_idx, val_idx = data.mnist_split(y_all)
-x_all = x_all.reshape(-1, 784).astype("float32") / 255
-x_tr, y_tr = x_all[train_idx[: P.train_images]], y_all[train_idx[: P.train_images]]
-x_va, y_va = x_all[val_idx[: P.val_images]], y_all[val_idx[: P.val_images]]
-x_te = x_te[: P.test_images].reshape(-1, 784).astype("float32") / 255
-y_te = y_te[: P.test_images]
+def mnist_flat(n_train: int) -> tuple:
+    """(images, labels) for training (the first n_train), validation (P.val_images) and test
+    (P.test_images): digits flattened to 784 pixels in [0, 1]."""
+    (x_all, y_all), (x_test, y_test) = data.load_mnist()
+    train_idx, val_idx = data.mnist_split(y_all)
+    flat = lambda u8: u8.reshape(-1, 784).astype("float32") / 255
+    tr, va = train_idx[:n_train], val_idx[: P.val_images]
+    te = np.arange(P.test_images)
+    return (
+        (flat(x_all[tr]), y_all[tr]),
+        (flat(x_all[va]), y_all[va]),
+        (flat(x_test[te]), y_test[te]),
+    )
+
+
+(x_tr, y_tr), (x_va, y_va), (x_te, y_te) = mnist_flat(P.train_images)
 print(f"train {len(x_tr)}, validation {len(x_va)}, test {len(x_te)} images")
 
 
@@ -524,11 +533,11 @@ cost.round(3)
 # %% [markdown]
 # Parameters, dense MACs and size on disk shrink with the rank (the `.keras` file also holds a
 # fixed description of the model, so disk shrinks a little less). At batch 1,000 the
-# factorised networks' compiled forward pass is about twice as fast as the original's
-# (`ms_batch_1000`: 4.1-4.6 ms against 9.0 ms), less than the 7-25× ratio of dense MACs
+# factorised networks' compiled forward pass is 1.8-2.5 times as fast as the original's
+# (`ms_batch_1000`: 3.8-5.1 ms against 9.4 ms), less than the 7-25× ratio of dense MACs
 # (`dense_MMACs`); memory traffic and fixed per-layer costs are likely reasons, not measured
 # here. At batch 1 every network takes well under a millisecond and the factorised ones take
-# 0.34-0.41 ms against the original's 0.58 ms; the fixed cost of a call is a likely reason the
+# 0.35-0.38 ms against the original's 0.53 ms; the fixed cost of a call is a likely reason the
 # gain is not larger, also not measured. Each time is the median of 20 calls (`timing_repeats`)
 # on one model per rank from the first seed, with no interval, and they move between runs (an
 # earlier run on a shared CPU measured 16.2 ms and 0.74 ms for the original): read them as a
@@ -949,8 +958,8 @@ record = report_claims("06_svd_compression_siamese", metrics, claims)
 #   a cost in test accuracy against a base given the same training is not established (0.23
 #   points on average, interval -0.02 to +0.48): compare at equal budget.
 # - Compression pays in parameters, disk (the `.keras` files include optimiser state) and
-#   multiply-accumulates. Compiled forward passes were about twice as fast at batch 1,000 and
-#   1.4-1.7 times as fast at batch 1, far less than the MAC ratio (first seed's models, medians
+#   multiply-accumulates. Compiled forward passes were 1.8-2.5 times as fast at batch 1,000
+#   and 1.4-1.5 times as fast at batch 1, far less than the MAC ratio (first seed's models, medians
 #   of 20 calls on a 2-core CPU). Time compiled passes (eager calls were not timed here).
 # - Verification must be tested on speakers the model never heard, over rotated folds, against
 #   a baseline that sees only the recordings. Trained on four speakers (4,000 pairs × 6

@@ -106,7 +106,8 @@ fold_seeds = evidence.derive_seeds(SEED, S.n_seeds + S.fold_seeds)[S.n_seeds :]
 # alone. The main notebook's functions take the layers to compress from the global `hidden`; here
 # `hidden = ["fc1"]` is the only change, so `truncated_copy`, `factorised_copy` and `dense_params`
 # act on `fc1` and leave fc2-fc5 full. The data are the main notebook's MNIST split
-# (`data.mnist_split`), but only the first `S.train_images` training images (budget).
+# (its `mnist_flat`, on `data.mnist_split`), but only the first `S.train_images` training images
+# (budget).
 #
 # **Rank rule** (the 2× threshold and the fine-tuning epochs were not fixed before the drafts:
 # see Profile). "How far" is the **smallest D** whose fine-tuned
@@ -117,13 +118,8 @@ fold_seeds = evidence.derive_seeds(SEED, S.n_seeds + S.fold_seeds)[S.n_seeds :]
 # layers** is all dense kernel parameters ÷ those stored after factorising `fc1`.
 
 # %%
-(x_all, y_all), (x_te, y_te) = data.load_mnist()
-train_idx, val_idx = data.mnist_split(y_all)
-x_all = x_all.reshape(-1, 784).astype("float32") / 255
-x_tr, y_tr = x_all[train_idx[: S.train_images]], y_all[train_idx[: S.train_images]]
-x_va, y_va = x_all[val_idx[: P.val_images]], y_all[val_idx[: P.val_images]]
-x_te = x_te[: P.test_images].reshape(-1, 784).astype("float32") / 255
-y_te = y_te[: P.test_images]
+reuse.from_notebook("06_svd_compression_siamese", ["mnist_flat"], globals())
+(x_tr, y_tr), (x_va, y_va), (x_te, y_te) = mnist_flat(S.train_images)  # the main notebook's data
 print(f"train {len(x_tr)}, validation {len(x_va)}, test {len(x_te)} images")
 
 # %%
